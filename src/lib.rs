@@ -1,0 +1,17 @@
+//! npmrc-doctor: a fast, offline linter and doctor for npm configuration.
+//!
+//! The crate is organised around one engine that reproduces what npm 11
+//! decides:
+//!
+//! - [`npmrc`]: the `.npmrc` dialect (npm's `ini` 6 `decode()`), lossless,
+//!   with byte spans, and `${VAR}` expansion;
+//! - [`config`]: npm's config layers, their discovery, merge, coercion and
+//!   validation (`@npmcli/config` 10);
+//! - [`cli`]: the commands built on top of it.
+
+pub mod cli;
+pub mod config;
+pub mod env;
+pub mod npmrc;
+pub mod secret;
+pub mod value;

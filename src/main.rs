@@ -1,0 +1,9 @@
+//! The `npmrc-doctor` binary: captures the environment and hands over to [`npmrc_doctor::cli`].
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let env = npmrc_doctor::env::Env::capture();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    npmrc_doctor::cli::main(args, &env)
+}
