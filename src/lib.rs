@@ -9,9 +9,14 @@
 //!   validation (`@npmcli/config` 10);
 //! - [`cli`]: the commands built on top of it.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod env;
+pub mod manifest;
 pub mod npmrc;
+pub mod report;
+pub mod rules;
 pub mod secret;
+pub mod util;
 pub mod value;

@@ -35,8 +35,15 @@ pub fn is_secret_key(key: &str) -> bool {
     let lower = base.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "_authtoken" | "-authtoken" | "_auth" | "_password" | "authtoken" | "_token" | "token"
-            | "password" | "auth"
+        "_authtoken"
+            | "-authtoken"
+            | "_auth"
+            | "_password"
+            | "authtoken"
+            | "_token"
+            | "token"
+            | "password"
+            | "auth"
     )
 }
 
@@ -152,4 +159,147 @@ mod tests {
         );
         assert_eq!(redact_url_passwords("no url"), "no url");
     }
+}
+
+/// A known credential format found in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenMatch {
+    pub span: std::ops::Range<usize>,
+    /// What it is, e.g. "npm access token".
+    pub kind: &'static str,
+}
+
+/// Known token formats (gitleaks / TruffleHog / npm's redact patterns,
+/// shared/design/pitfalls.md §4.1).
+static TOKEN_PATTERNS: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        [
+            (r"\bnpms?_[A-Za-z0-9]{36,48}\b", "npm access token"),
+            (
+                r"\bgithub_pat_[A-Za-z0-9_]{82}\b",
+                "GitHub fine-grained token",
+            ),
+            (r"\bgh[pousr]_[A-Za-z0-9_]{36,255}\b", "GitHub token"),
+            (
+                r"\bglpat-[A-Za-z0-9_\-.]{20,300}",
+                "GitLab personal access token",
+            ),
+            (r"\bgldt-[A-Za-z0-9_\-]{20,}", "GitLab deploy token"),
+            (r"\bglcbt-[A-Za-z0-9_\-]{20,}", "GitLab CI job token"),
+            (r"\bglptt-[0-9a-f]{40}\b", "GitLab pipeline trigger token"),
+            (r"\bAKCp[A-Za-z0-9]{69}\b", "JFrog Artifactory API key"),
+            (r"\bcmVmd[A-Za-z0-9]{59}\b", "JFrog reference token"),
+        ]
+        .into_iter()
+        .filter_map(|(p, k)| regex::Regex::new(p).ok().map(|r| (r, k)))
+        .collect()
+    });
+
+/// Every known token format in `text`.
+#[must_use]
+pub fn find_tokens(text: &str) -> Vec<TokenMatch> {
+    let mut out: Vec<TokenMatch> = Vec::new();
+    for (re, kind) in TOKEN_PATTERNS.iter() {
+        for m in re.find_iter(text) {
+            if !out
+                .iter()
+                .any(|t| t.span.start < m.end() && m.start() < t.span.end)
+            {
+                out.push(TokenMatch {
+                    span: m.range(),
+                    kind,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|t| t.span.start);
+    out
+}
+
+/// Byte spans of URL passwords (`scheme://user:PASSWORD@host`) in `text`.
+#[must_use]
+pub fn url_password_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find("://")) {
+        let start = from + pos + 3;
+        let tail = text.get(start..).unwrap_or("");
+        let end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = tail.get(..end).unwrap_or("");
+        if let Some(at) = authority.rfind('@') {
+            if let Some(colon) = authority.get(..at).and_then(|u| u.find(':')) {
+                if colon + 1 < at {
+                    spans.push(start + colon + 1..start + at);
+                }
+            }
+        }
+        from = start + end.max(1).min(tail.len().max(1));
+        if from >= text.len() {
+            break;
+        }
+    }
+    spans
+}
+
+/// Masks every secret in a file's text for display in a snippet, keeping
+/// byte offsets: values of secret keys (npmrc entries, JSON members), known
+/// token formats and URL passwords become `*`.
+#[must_use]
+pub fn mask_source(path: &std::path::Path, text: &str) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        static JSON_SECRET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(
+            || {
+                regex::Regex::new(
+                    r#""([^"\\]|\\.)*(_authToken|_authtoken|_auth|_password|token|password)"\s*:\s*"((?:[^"\\]|\\.)*)""#,
+                )
+                .ok()
+            },
+        );
+        if let Some(re) = JSON_SECRET.as_ref() {
+            for c in re.captures_iter(text) {
+                if let Some(m) = c.get(3) {
+                    spans.push(m.range());
+                }
+            }
+        }
+    } else {
+        for line in crate::npmrc::lexer::lex(text) {
+            if let crate::npmrc::lexer::LineKind::Entry(e) = &line.kind {
+                if is_secret_key(&e.prop) {
+                    if let Some(v) = &e.raw_value {
+                        spans.push(v.span.clone());
+                        if let Some(c) = &v.comment {
+                            spans.push(c.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    spans.extend(find_tokens(text).into_iter().map(|t| {
+        // keep the prefix that names the token kind
+        let keep = KNOWN_PREFIXES
+            .iter()
+            .find(|p| text.get(t.span.clone()).is_some_and(|s| s.starts_with(**p)))
+            .map_or(0, |p| p.len());
+        t.span.start + keep..t.span.end
+    }));
+    spans.extend(url_password_spans(text));
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        for i in span {
+            if let Some(b) = bytes.get_mut(i) {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

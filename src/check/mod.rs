@@ -1,0 +1,187 @@
+//! `check`: finds the files to lint, loads npm's config for each directory
+//! they are in, runs every enabled rule and returns sorted diagnostics.
+
+pub mod context;
+pub mod diagnostic;
+pub mod discover;
+pub mod settings;
+pub mod suppress;
+
+use crate::config::validate::{Validation, validate};
+use crate::config::{Layer, LoadOptions, load};
+use crate::env::Env;
+use crate::manifest::spanned::Manifest;
+use crate::rules;
+use context::{Context, NpmrcDoc, Project, Role};
+use diagnostic::Diagnostic;
+use settings::Settings;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files or folders; empty = the project at the working directory.
+    pub paths: Vec<PathBuf>,
+    /// Also walk into `node_modules`.
+    pub include_node_modules: bool,
+    /// Also report findings in the user, global and builtin files.
+    pub all_layers: bool,
+    pub load: LoadOptions,
+    pub settings: Settings,
+}
+
+/// The result of a check run.
+#[derive(Debug, Default)]
+pub struct CheckRun {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Text of every file a diagnostic may point into, for rendering.
+    pub sources: BTreeMap<PathBuf, String>,
+    /// Files checked.
+    pub files_checked: usize,
+    /// Problems that are not findings (a path that does not exist).
+    pub errors: Vec<String>,
+}
+
+/// Runs the check.
+#[must_use]
+pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
+    let mut run = CheckRun::default();
+    let plan = discover::plan(options, env, &mut run.errors);
+    for (dir, files) in plan {
+        check_dir(&dir, &files, options, env, &mut run);
+    }
+    run.diagnostics
+        .sort_by(|a, b| (&a.primary.location, a.rule).cmp(&(&b.primary.location, b.rule)));
+    run.diagnostics.dedup();
+    run
+}
+
+fn check_dir(
+    dir: &Path,
+    files: &discover::DirFiles,
+    options: &CheckOptions,
+    env: &Env,
+    run: &mut CheckRun,
+) {
+    let env = env.clone().with_cwd(dir.to_path_buf());
+    let (config, load_error) = match load(&env, &options.load) {
+        Ok(c) => (Some(c), None),
+        Err(e) => (None, Some(e)),
+    };
+    let validation = config.as_ref().map_or_else(Validation::default, validate);
+    let mut npmrc = Vec::new();
+    for path in &files.npmrc {
+        let role = role_of(path, dir, config.as_ref());
+        match NpmrcDoc::read(path.clone(), role) {
+            Ok(doc) => npmrc.push(doc),
+            Err(code) => run
+                .errors
+                .push(format!("cannot read {}: {code}", path.display())),
+        }
+    }
+    if options.all_layers {
+        if let Some(c) = &config {
+            for layer in [Layer::User, Layer::Global, Layer::Builtin] {
+                let l = c.layer(layer);
+                if let (Some(path), Some(text)) = (&l.path, &l.text) {
+                    if !npmrc.iter().any(|d: &NpmrcDoc| &d.path == path) {
+                        npmrc.push(NpmrcDoc::from_text(
+                            path.clone(),
+                            Role::Layer(layer),
+                            text.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let mut manifests = Vec::new();
+    for path in &files.manifests {
+        match Manifest::read(path.clone()) {
+            Ok(m) => manifests.push(m),
+            Err(code) => run
+                .errors
+                .push(format!("cannot read {}: {code}", path.display())),
+        }
+    }
+    run.files_checked += npmrc.len() + manifests.len();
+    let project = Project {
+        dir: dir.to_path_buf(),
+        config,
+        load_error,
+        validation,
+        npmrc,
+        manifests,
+    };
+    let cx = Context {
+        project: &project,
+        env: &env,
+    };
+    let suppressions: Vec<(PathBuf, suppress::Suppressions)> = project
+        .npmrc
+        .iter()
+        .map(|d| (d.path.clone(), suppress::Suppressions::of(d)))
+        .collect();
+    for rule in rules::ALL {
+        let Some(severity) = options.settings.severity(rule) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        (rule.check)(&cx, &mut found);
+        for mut d in found {
+            d.severity = severity;
+            let file = &d.primary.location.file;
+            if !cx.is_checked(file) {
+                continue;
+            }
+            if let Some((_, s)) = suppressions.iter().find(|(p, _)| p == file) {
+                let text = cx.npmrc_doc(file).map_or("", NpmrcDoc::source);
+                let (line, _) = crate::util::line_col(text, d.primary.location.span.start);
+                if s.is_suppressed(rule.name, line) {
+                    continue;
+                }
+            }
+            run.diagnostics.push(d);
+        }
+    }
+    for doc in &project.npmrc {
+        run.sources
+            .entry(doc.path.clone())
+            .or_insert_with(|| doc.source().to_string());
+    }
+    for m in &project.manifests {
+        run.sources
+            .entry(m.path.clone())
+            .or_insert_with(|| m.text.clone());
+    }
+    // secondary labels may point into layers that are not checked
+    if let Some(c) = &project.config {
+        for l in c.files() {
+            if let (Some(path), Some(text)) = (&l.path, &l.text) {
+                run.sources
+                    .entry(path.clone())
+                    .or_insert_with(|| text.text.clone());
+            }
+        }
+    }
+}
+
+/// What npm makes of the `.npmrc` at `path` when run in `dir`.
+fn role_of(path: &Path, dir: &Path, config: Option<&crate::config::Config>) -> Role {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name != ".npmrc" {
+        return Role::Template;
+    }
+    if let Some(c) = config {
+        if let Some(l) = c.layer_for_file(path) {
+            if l.status == crate::config::FileStatus::Loaded {
+                return Role::Layer(l.layer);
+            }
+        }
+        if c.workspace.as_deref() == Some(dir) && path.parent() == Some(dir) {
+            return Role::IgnoredWorkspace;
+        }
+    }
+    Role::NotLoaded
+}

@@ -1,0 +1,799 @@
+//! `Config#load`: discovers and reads the seven layers in npm's order
+//! (npm-semantics.md §1.2): default, builtin, cli, env, project, user, global.
+//!
+//! Every decision mirrors `@npmcli/config/lib/index.js`; comments name the
+//! function reproduced.
+
+use super::definitions;
+use super::layer::{FileStatus, FileText, Layer, LayerData, Origin, Setting};
+use super::{Config, Warning};
+use crate::env::Env;
+use crate::manifest::{self, workspaces};
+use crate::npmrc::decode::{Decoded, decode};
+use crate::npmrc::env_replace::{EnvRef, env_replace};
+use crate::value::{JsObject, Value};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// How to load: what npmrc-doctor was told on its own command line.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// npm's install folder (`<dir>/npmrc` is the builtin config). Found from
+    /// the `npm` on `PATH` when not given.
+    pub npm_dir: Option<PathBuf>,
+    /// npm-style flags: the cli layer (`--registry=…`, `-g`, …).
+    pub argv: Vec<String>,
+}
+
+/// Errors that make `config.load()` itself throw (npm crashes before any
+/// command runs).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// A definition's `exclusive` sibling is also set (`TypeError`).
+    #[error("{0}")]
+    Exclusive(String),
+    /// `@npmcli/map-workspaces` failed on the workspace root.
+    #[error("{message}")]
+    Workspaces { code: String, message: String },
+    /// The same file would be loaded as two layers.
+    #[error("{0}")]
+    DoubleLoad(String),
+}
+
+impl LoadError {
+    /// npm's error code, when the error has one.
+    #[must_use]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            LoadError::Exclusive(_) | LoadError::DoubleLoad(_) => None,
+            LoadError::Workspaces { code, .. } => Some(code),
+        }
+    }
+}
+
+/// Loads npm's configuration as npm 11 would in `env` (its working
+/// directory, variables and `PATH`).
+///
+/// # Errors
+/// [`LoadError`] where npm's own `load()` throws.
+pub fn load(env: &Env, opts: &LoadOptions) -> Result<Config, LoadError> {
+    Loader::new(env, opts).run()
+}
+
+struct Loader<'a> {
+    env: &'a Env,
+    cwd: PathBuf,
+    home: PathBuf,
+    npm_dir: Option<PathBuf>,
+    argv: Vec<String>,
+    layers: Vec<LayerData>,
+    /// `this.sources`: source text → layer, to refuse double loading.
+    sources: Vec<(String, Layer)>,
+    load_warnings: Vec<Warning>,
+    queued_warnings: Vec<Warning>,
+    local_prefix: Option<PathBuf>,
+    local_package: Option<bool>,
+    workspace: Option<PathBuf>,
+    remain: Vec<String>,
+}
+
+impl<'a> Loader<'a> {
+    fn new(env: &'a Env, opts: &LoadOptions) -> Loader<'a> {
+        let npm_dir = opts.npm_dir.clone().or_else(|| find_npm_dir(env));
+        Loader {
+            env,
+            cwd: env.cwd().to_path_buf(),
+            home: env.home(),
+            npm_dir,
+            argv: opts.argv.clone(),
+            layers: Layer::ALL
+                .iter()
+                .map(|l| LayerData::empty(*l, ""))
+                .collect(),
+            sources: Vec::new(),
+            load_warnings: Vec::new(),
+            queued_warnings: Vec::new(),
+            local_prefix: None,
+            local_package: None,
+            workspace: None,
+            remain: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Result<Config, LoadError> {
+        let global_prefix = self.global_prefix();
+        self.load_defaults(&global_prefix)?;
+        self.load_builtin()?;
+        self.load_cli()?;
+        self.load_env()?;
+        self.load_project()?;
+        self.load_user()?;
+        self.load_global()?;
+        let global_prefix = match self.get("prefix") {
+            Value::Str(s) => PathBuf::from(s),
+            other => PathBuf::from(other.js_string()),
+        };
+        Ok(Config {
+            layers: self.layers,
+            local_prefix: self.local_prefix.unwrap_or_else(|| self.cwd.clone()),
+            local_package: self.local_package.unwrap_or(false),
+            workspace: self.workspace,
+            global_prefix,
+            home: self.home,
+            npm_dir: self.npm_dir,
+            remain: self.remain,
+            load_warnings: self.load_warnings,
+            queued_warnings: self.queued_warnings,
+        })
+    }
+
+    fn layer_mut(&mut self, layer: Layer) -> &mut LayerData {
+        let idx = Layer::ALL.iter().position(|l| *l == layer).unwrap_or(0);
+        &mut self.layers[idx]
+    }
+
+    fn layer_ref(&self, layer: Layer) -> &LayerData {
+        let idx = Layer::ALL.iter().position(|l| *l == layer).unwrap_or(0);
+        &self.layers[idx]
+    }
+
+    /// `#get(key)`: through the prototype chain, including the default
+    /// layer's `globalconfig` getter.
+    fn get(&self, key: &str) -> Value {
+        if let Some(s) = self
+            .layers
+            .iter()
+            .rev()
+            .filter(|l| l.layer != Layer::Default)
+            .find_map(|l| l.get(key))
+        {
+            return s.value.clone();
+        }
+        if key == "globalconfig" {
+            let prefix = self.get("prefix").js_string();
+            return Value::Str(path_resolve(&self.cwd, &[&prefix, "etc/npmrc"]));
+        }
+        self.layer_ref(Layer::Default)
+            .get(key)
+            .map_or(Value::Undefined, |s| s.value.clone())
+    }
+
+    /// `#get(key, where)`: own property of one layer.
+    fn get_in(&self, key: &str, layer: Layer) -> Option<Value> {
+        self.layer_ref(layer).get(key).map(|s| s.value.clone())
+    }
+
+    /// `loadGlobalPrefix`: `$PREFIX`, else `dirname(dirname(execPath))`
+    /// (joined under `$DESTDIR`).
+    fn global_prefix(&self) -> String {
+        if let Some(p) = self.env.var("PREFIX").filter(|p| !p.is_empty()) {
+            return p.to_string();
+        }
+        let exec = node_exec_path(self.env);
+        let prefix = exec
+            .parent()
+            .and_then(Path::parent)
+            .map_or_else(|| "/".to_string(), |p| p.display().to_string());
+        match self.env.var("DESTDIR").filter(|d| !d.is_empty()) {
+            Some(destdir) => path_join(&[destdir, &prefix]),
+            None => prefix,
+        }
+    }
+
+    /// `loadDefaults`.
+    fn load_defaults(&mut self, global_prefix: &str) -> Result<(), LoadError> {
+        let mut obj = JsObject::new();
+        for def in definitions::DEFINITIONS {
+            obj.insert(def.key.to_string(), def.default_value(&self.home));
+        }
+        obj.insert("prefix".into(), Value::Str(global_prefix.to_string()));
+        if let Some(version) = self.npm_dir.as_deref().and_then(read_npm_version) {
+            obj.insert("npm-version".into(), Value::Str(version));
+        }
+        let origins = obj.keys().iter().map(|k| (k.to_string(), None)).collect();
+        self.load_object(Layer::Default, "default values", obj, origins, None)
+    }
+
+    /// `loadBuiltinConfig`: `<npmPath>/npmrc`.
+    fn load_builtin(&mut self) -> Result<(), LoadError> {
+        match self.npm_dir.clone() {
+            Some(dir) => {
+                let file = path_resolve(&self.cwd, &[&dir.display().to_string(), "npmrc"]);
+                self.load_file(&Value::Str(file), Layer::Builtin)
+            }
+            None => {
+                let l = self.layer_mut(Layer::Builtin);
+                l.source = "(npm not found on PATH)".into();
+                l.status = FileStatus::Skipped("npm not found on PATH; pass --npm-dir".into());
+                Ok(())
+            }
+        }
+    }
+
+    /// `loadCLI`: nopt over the npm flags.
+    fn load_cli(&mut self) -> Result<(), LoadError> {
+        let parsed = super::nopt::parse_cli(&self.argv);
+        self.load_warnings
+            .extend(parsed.warnings.into_iter().map(Warning::new));
+        self.queued_warnings
+            .extend(parsed.queued.into_iter().map(Warning::new));
+        self.remain = parsed.remain;
+        let mut origins = Vec::new();
+        for (key, _) in parsed.data.iter() {
+            let mut o = Origin::layer(Layer::Cli);
+            o.arg = parsed.args.get(key).cloned();
+            origins.push((key.to_string(), Some(EntryOrigin::simple(o))));
+        }
+        self.load_object(
+            Layer::Cli,
+            "command line options",
+            parsed.data,
+            origins,
+            None,
+        )
+    }
+
+    /// `loadEnv`: `npm_config_*` variables.
+    fn load_env(&mut self) -> Result<(), LoadError> {
+        let mut obj = JsObject::new();
+        let mut origin_of: Vec<(String, EntryOrigin)> = Vec::new();
+        for (name, value) in self.env.vars() {
+            if name.len() < 11
+                || !name.is_char_boundary(11)
+                || !name[..11].eq_ignore_ascii_case("npm_config_")
+                || value.is_empty()
+            {
+                continue;
+            }
+            let key = env_key(&name[11..]);
+            let mut o = Origin::layer(Layer::Env);
+            o.env_var = Some(name.to_string());
+            if let Some(slot) = origin_of.iter_mut().find(|(k, _)| *k == key) {
+                let previous = std::mem::replace(&mut slot.1.winner, o);
+                slot.1.overridden.push(previous);
+            } else {
+                origin_of.push((key.clone(), EntryOrigin::simple(o)));
+            }
+            obj.insert(key, Value::Str(value.to_string()));
+        }
+        let origins = obj
+            .keys()
+            .iter()
+            .map(|k| {
+                let o = origin_of
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, o)| o.clone());
+                (k.to_string(), o)
+            })
+            .collect();
+        self.load_object(Layer::Env, "environment", obj, origins, None)
+    }
+
+    /// `loadProjectConfig`.
+    fn load_project(&mut self) -> Result<(), LoadError> {
+        self.load_local_prefix()?;
+        let local_prefix = self
+            .local_prefix
+            .clone()
+            .unwrap_or_else(|| self.cwd.clone());
+        if self.local_package.is_none() {
+            self.local_package = Some(file_exists(&local_prefix.join("package.json")));
+        }
+        let project_file =
+            path_resolve(&self.cwd, &[&local_prefix.display().to_string(), ".npmrc"]);
+        if self.get("global") == Value::Bool(true)
+            || self.get("location") == Value::Str("global".into())
+        {
+            return self.skip(
+                Layer::Project,
+                "(global mode enabled, ignored)",
+                &project_file,
+            );
+        }
+        if Value::Str(project_file.clone()) == self.get("userconfig") {
+            return self.skip(
+                Layer::Project,
+                "(same as \"user\" config, ignored)",
+                &project_file,
+            );
+        }
+        self.load_file(&Value::Str(project_file), Layer::Project)
+    }
+
+    fn skip(&mut self, layer: Layer, reason: &str, path: &str) -> Result<(), LoadError> {
+        self.set_source(layer, reason)?;
+        let l = self.layer_mut(layer);
+        l.path = Some(PathBuf::from(path));
+        l.status = FileStatus::Skipped(reason.to_string());
+        Ok(())
+    }
+
+    /// `loadLocalPrefix`: the walk up from the working directory, and the
+    /// workspace-root detection.
+    fn load_local_prefix(&mut self) -> Result<(), LoadError> {
+        if let Some(cli_prefix) = self.get_in("prefix", Layer::Cli).filter(Value::is_truthy) {
+            self.local_prefix = Some(PathBuf::from(cli_prefix.js_string()));
+            return Ok(());
+        }
+        let cli_workspaces = self.get_in("workspaces", Layer::Cli);
+        let is_global =
+            self.get("global").is_truthy() || self.get("location") == Value::Str("global".into());
+        let start = PathBuf::from(path_resolve(&self.cwd, &[]));
+        for dir in start.ancestors() {
+            let has_package_json = file_exists(&dir.join("package.json"));
+            if self.local_prefix.is_none()
+                && (has_package_json || dir_exists(&dir.join("node_modules")))
+            {
+                self.local_prefix = Some(dir.to_path_buf());
+                self.local_package = Some(has_package_json);
+                if cli_workspaces == Some(Value::Bool(false)) || is_global {
+                    return Ok(());
+                }
+                continue;
+            }
+            let Some(local_prefix) = self.local_prefix.clone() else {
+                continue;
+            };
+            if !has_package_json {
+                continue;
+            }
+            let pkg = manifest::read_package_json(dir).unwrap_or(serde_json::Value::Null);
+            let Some(ws) = pkg.get("workspaces").filter(|w| json_truthy(w)) else {
+                continue;
+            };
+            let mapped =
+                workspaces::map_workspaces(dir, ws).map_err(|e| LoadError::Workspaces {
+                    code: e.code().to_string(),
+                    message: e.to_string(),
+                })?;
+            if mapped.iter().any(|(_, p)| *p == local_prefix) {
+                if file_exists(&local_prefix.join(".npmrc")) {
+                    let mut w = Warning::new(format!(
+                        "npm warn config ignoring workspace config at {}/.npmrc",
+                        local_prefix.display()
+                    ));
+                    let mut o = Origin::layer(Layer::Project);
+                    o.file = Some(local_prefix.join(".npmrc"));
+                    w.origin = Some(o);
+                    self.load_warnings.push(w);
+                }
+                self.workspace = Some(local_prefix);
+                self.local_prefix = Some(dir.to_path_buf());
+                self.local_package = Some(has_package_json);
+                return Ok(());
+            }
+        }
+        if self.local_prefix.is_none() {
+            self.local_prefix = Some(self.cwd.clone());
+        }
+        Ok(())
+    }
+
+    /// `loadUserConfig`.
+    fn load_user(&mut self) -> Result<(), LoadError> {
+        let file = self.get("userconfig");
+        self.load_file(&file, Layer::User)
+    }
+
+    /// `loadGlobalConfig`.
+    fn load_global(&mut self) -> Result<(), LoadError> {
+        let file = self.get("globalconfig");
+        self.load_file(&file, Layer::Global)
+    }
+
+    /// `this.sources` bookkeeping of `#loadObject`.
+    fn set_source(&mut self, layer: Layer, source: &str) -> Result<(), LoadError> {
+        if let Some((_, previous)) = self.sources.iter().find(|(s, _)| s == source) {
+            return Err(LoadError::DoubleLoad(format!(
+                "double-loading config \"{source}\" as \"{layer}\", previously loaded as \"{previous}\""
+            )));
+        }
+        self.sources.push((source.to_string(), layer));
+        self.layer_mut(layer).source = source.to_string();
+        Ok(())
+    }
+
+    /// `#loadFile`.
+    fn load_file(&mut self, file: &Value, layer: Layer) -> Result<(), LoadError> {
+        let Value::Str(path) = file else {
+            // readFile() rejects a non-string path; npm records the error.
+            let source = file.js_string();
+            self.set_source(layer, &source)?;
+            let l = self.layer_mut(layer);
+            l.status = FileStatus::Unreadable("ERR_INVALID_ARG_TYPE".into());
+            return Ok(());
+        };
+        let read = read_config_file(Path::new(path));
+        match read {
+            Ok(text) => {
+                let decoded = decode(&text.text);
+                if layer == Layer::Project
+                    && decoded.object.get("prefix").is_some_and(Value::is_truthy)
+                {
+                    let mut w = Warning::new(format!(
+                        "npm error config prefix cannot be changed from project config: {path}."
+                    ));
+                    w.key = Some("prefix".into());
+                    self.load_warnings.push(w);
+                }
+                let text = Arc::new(text);
+                let origins = file_origins(&decoded, layer, Path::new(path));
+                let obj = decoded.object;
+                {
+                    let l = self.layer_mut(layer);
+                    l.path = Some(PathBuf::from(path));
+                    l.status = FileStatus::Loaded;
+                    l.text = Some(text);
+                }
+                self.load_object(layer, path, obj, origins, None)
+            }
+            Err(code) => {
+                self.set_source(layer, path)?;
+                let l = self.layer_mut(layer);
+                l.path = Some(PathBuf::from(path));
+                l.status = if code == "ENOENT" {
+                    FileStatus::Missing
+                } else {
+                    FileStatus::Unreadable(code)
+                };
+                Ok(())
+            }
+        }
+    }
+
+    /// `#loadObject`: expands keys, parses values, warns about deprecated and
+    /// unknown keys and stores the settings.
+    fn load_object(
+        &mut self,
+        layer: Layer,
+        source: &str,
+        obj: JsObject,
+        origins: Vec<(String, Option<EntryOrigin>)>,
+        _unused: Option<()>,
+    ) -> Result<(), LoadError> {
+        self.set_source(layer, source)?;
+        let lookup = |name: &str| self.env.var(name).map(str::to_string);
+        let mut settings = Vec::new();
+        'outer: for (raw_key, raw_value) in obj.iter() {
+            let expanded_key = env_replace(raw_key, &lookup);
+            let key = expanded_key.value.clone();
+            let field = super::parse_field::parse_field(
+                raw_value,
+                &key,
+                &super::parse_field::FieldCtx {
+                    home: &self.home,
+                    cwd: &self.cwd,
+                    env_lookup: &lookup,
+                    list_element: false,
+                },
+            );
+            let origin_info = origins
+                .iter()
+                .find(|(k, _)| k == raw_key)
+                .and_then(|(_, o)| o.clone());
+            let origin = origin_info
+                .as_ref()
+                .map_or_else(|| Origin::layer(layer), |o| o.winner.clone());
+            if layer != Layer::Default {
+                if let Some(message) = definitions::deprecated(&key) {
+                    let mut w = Warning::new(format!("npm warn config {key} {message}"));
+                    w.origin = Some(origin.clone());
+                    w.key = Some(key.clone());
+                    self.load_warnings.push(w);
+                }
+                if let Some(def) = definitions::definition(raw_key) {
+                    for exclusive in def.exclusive {
+                        if !self.is_default(exclusive) {
+                            if layer == Layer::Env && self.get_in(exclusive, Layer::Cli).is_some() {
+                                continue 'outer;
+                            }
+                            return Err(LoadError::Exclusive(format!(
+                                "--{raw_key} cannot be provided when using --{exclusive}"
+                            )));
+                        }
+                    }
+                }
+            }
+            if layer != Layer::Default || raw_key == "npm-version" {
+                if let Some(text) = unknown_key_warning(layer, raw_key) {
+                    let mut w = Warning::new(text);
+                    w.origin = Some(origin.clone());
+                    w.key = Some(raw_key.to_string());
+                    self.queued_warnings.push(w);
+                }
+            }
+            let mut env_refs: Vec<EnvRef> = expanded_key.refs;
+            env_refs.extend(field.env_refs);
+            let setting = Setting {
+                key,
+                raw_key: raw_key.to_string(),
+                raw: raw_value.clone(),
+                value: field.value,
+                origin,
+                env_refs,
+                overridden: origin_info.map(|o| o.overridden).unwrap_or_default(),
+            };
+            settings.push(setting);
+            // `conf.data[k] = v` happens per key, so later keys see it
+            let l = self.layer_mut(layer);
+            if let Some(s) = settings.pop() {
+                l.insert(s);
+            }
+        }
+        Ok(())
+    }
+
+    /// `isDefault(key)`: no non-default layer has an own property.
+    fn is_default(&self, key: &str) -> bool {
+        self.layers
+            .iter()
+            .filter(|l| l.layer != Layer::Default)
+            .all(|l| l.get(key).is_none())
+    }
+}
+
+/// Where an entry of a source object came from.
+#[derive(Debug, Clone)]
+struct EntryOrigin {
+    winner: Origin,
+    overridden: Vec<Origin>,
+}
+
+impl EntryOrigin {
+    fn simple(winner: Origin) -> EntryOrigin {
+        EntryOrigin {
+            winner,
+            overridden: Vec::new(),
+        }
+    }
+}
+
+/// The file origin of every top-level key of a decoded `.npmrc`.
+fn file_origins(
+    decoded: &Decoded,
+    layer: Layer,
+    path: &Path,
+) -> Vec<(String, Option<EntryOrigin>)> {
+    decoded
+        .origins
+        .iter()
+        .map(|(key, o)| {
+            let to_origin = |l: &crate::npmrc::decode::LineRef| {
+                let mut origin = Origin::layer(layer);
+                origin.file = Some(path.to_path_buf());
+                origin.line = Some(l.line);
+                origin.line_span = Some(l.line_span.clone());
+                origin.key_span = l.key_span.clone();
+                origin.value_span = l.value_span.clone();
+                origin
+            };
+            (
+                key.clone(),
+                Some(EntryOrigin {
+                    winner: to_origin(&o.winner),
+                    overridden: o.overridden.iter().map(to_origin).collect(),
+                }),
+            )
+        })
+        .collect()
+}
+
+/// `loadEnv`'s key transform: `_` → `-` except a leading one, lower-cased,
+/// `//` keys verbatim.
+#[must_use]
+pub fn env_key(rest: &str) -> String {
+    if rest.starts_with("//") {
+        return rest.to_string();
+    }
+    let mut out = String::with_capacity(rest.len());
+    for (i, c) in rest.chars().enumerate() {
+        if c == '_' && i > 0 {
+            out.push('-');
+        } else {
+            out.push(c);
+        }
+    }
+    js_to_lower_case(&out)
+}
+
+/// `String.prototype.toLowerCase` (full Unicode lower-casing, as Rust's).
+fn js_to_lower_case(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// `checkUnknown(where, key)`: the queued "Unknown … config" warning, if any.
+#[must_use]
+pub fn unknown_key_warning(layer: Layer, key: &str) -> Option<String> {
+    if definitions::is_known(key) || matches!(key, "npm-version" | "global-prefix" | "local-prefix")
+    {
+        return None;
+    }
+    let hint = if layer == Layer::Cli {
+        ""
+    } else {
+        " See `npm help npmrc` for supported config options."
+    };
+    let dashes = if layer == Layer::Cli { "--" } else { "" };
+    if !key.contains(':') {
+        return Some(format!(
+            "npm warn Unknown {layer} config \"{dashes}{key}\". This will stop working in the next major version of npm.{hint}"
+        ));
+    }
+    let base = key.rsplit(':').next().unwrap_or(key);
+    if definitions::is_known(base) || definitions::NERF_DARTS.contains(&base) {
+        return None;
+    }
+    Some(format!(
+        "npm warn Unknown {layer} config \"{base}\" ({key}). This will stop working in the next major version of npm.{hint}"
+    ))
+}
+
+/// Reads a config file as node's `readFile(file, 'utf8')` would.
+///
+/// # Errors
+/// node's error code (`ENOENT`, `EISDIR`, `ELOOP`, `EACCES`, …).
+pub fn read_config_file(path: &Path) -> Result<FileText, String> {
+    let bytes = std::fs::read(path).map_err(|e| manifest::io_code(&e))?;
+    let mut notes = Vec::new();
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        notes.push("starts with a UTF-8 byte-order mark (BOM)".to_string());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        notes.push("is UTF-16 encoded; npm reads it as UTF-8 and sees garbage".to_string());
+    }
+    if bytes.contains(&0) {
+        notes.push("contains NUL bytes".to_string());
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            notes.push("is not valid UTF-8; npm replaces invalid bytes with U+FFFD".to_string());
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    Ok(FileText { text, notes })
+}
+
+fn file_exists(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file())
+}
+
+fn dir_exists(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_dir())
+}
+
+fn json_truthy(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// The node executable npm runs under: the `node` on `PATH`, symlinks
+/// resolved (node's `process.execPath`).
+fn node_exec_path(env: &Env) -> PathBuf {
+    env.which("node")
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .unwrap_or_else(|| PathBuf::from("/usr/local/bin/node"))
+}
+
+/// npm's install folder from the `npm` on `PATH`
+/// (`…/lib/node_modules/npm/bin/npm-cli.js` → `…/lib/node_modules/npm`).
+fn find_npm_dir(env: &Env) -> Option<PathBuf> {
+    let npm = env.which("npm")?;
+    let real = std::fs::canonicalize(&npm).ok()?;
+    let dir = real.parent()?.parent()?.to_path_buf();
+    dir.join("package.json").is_file().then_some(dir)
+}
+
+fn read_npm_version(dir: &Path) -> Option<String> {
+    let pkg = manifest::read_json_file(&dir.join("package.json")).ok()?;
+    pkg.get("version")?.as_str().map(str::to_string)
+}
+
+/// node's `path.join` for POSIX.
+#[must_use]
+pub fn path_join(parts: &[&str]) -> String {
+    let joined = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/");
+    if joined.is_empty() {
+        return ".".into();
+    }
+    normalize(&joined)
+}
+
+/// node's `path.resolve(...parts)` for POSIX, against `cwd`.
+#[must_use]
+pub fn path_resolve(cwd: &Path, parts: &[&str]) -> String {
+    let mut resolved = String::new();
+    for part in parts.iter().rev() {
+        if part.is_empty() {
+            continue;
+        }
+        resolved = if resolved.is_empty() {
+            (*part).to_string()
+        } else {
+            format!("{part}/{resolved}")
+        };
+        if part.starts_with('/') {
+            break;
+        }
+    }
+    if !resolved.starts_with('/') {
+        let base = cwd.display().to_string();
+        resolved = if resolved.is_empty() {
+            base
+        } else {
+            format!("{base}/{resolved}")
+        };
+    }
+    let n = normalize(&resolved);
+    if n.len() > 1 {
+        n.trim_end_matches('/').to_string()
+    } else {
+        n
+    }
+}
+
+/// node's `path.normalize` for POSIX (keeps a trailing slash).
+fn normalize(p: &str) -> String {
+    let absolute = p.starts_with('/');
+    let trailing = p.ends_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for comp in Path::new(p).components() {
+        match comp {
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            Component::ParentDir => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !absolute {
+                    out.push("..");
+                }
+            }
+            Component::Normal(s) => out.push(s.to_str().unwrap_or("")),
+        }
+    }
+    let mut s = out.join("/");
+    if absolute {
+        s.insert(0, '/');
+    }
+    if s.is_empty() {
+        return if absolute { "/".into() } else { ".".into() };
+    }
+    if trailing && !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_keys() {
+        assert_eq!(env_key("fetch_retries"), "fetch-retries");
+        assert_eq!(env_key("_authToken"), "_authtoken");
+        assert_eq!(env_key("@MyOrg:registry"), "@myorg:registry");
+        assert_eq!(env_key("//h/:_authToken"), "//h/:_authToken");
+        assert_eq!(env_key("REGISTRY"), "registry");
+    }
+
+    #[test]
+    fn paths() {
+        let cwd = Path::new("/w/x");
+        assert_eq!(path_resolve(cwd, &["a/../b", ".npmrc"]), "/w/x/b/.npmrc");
+        assert_eq!(path_resolve(cwd, &["/usr", "etc/npmrc"]), "/usr/etc/npmrc");
+        assert_eq!(path_resolve(cwd, &[""]), "/w/x");
+        assert_eq!(path_resolve(cwd, &["/"]), "/");
+        assert_eq!(path_join(&["/dest", "/usr"]), "/dest/usr");
+    }
+}

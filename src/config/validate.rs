@@ -1,0 +1,214 @@
+//! `Config#validate()` (npm-semantics.md §4.2): type checks per layer and the
+//! legacy-auth check that makes every npm command except `npm config` abort.
+//!
+//! npm runs it after building its flat options, so the values it removes are
+//! still used for requests (§1.9); it is reproduced here on a copy of the
+//! layers, and its verdict is reported next to the loaded values.
+
+use super::layer::{Layer, Origin};
+use super::nerf_dart::nerf_dart;
+use super::{Config, Warning};
+use crate::value::{JsObject, Value};
+
+/// What `validate()` throws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidationError {
+    /// `ERR_INVALID_AUTH`: un-nerfed credentials in a config file.
+    InvalidAuth {
+        message: String,
+        problems: Vec<AuthProblem>,
+    },
+    /// `ERR_INVALID_URL`: the effective registry is not a URL.
+    InvalidUrl {
+        /// The registry value npm tried to nerf-dart.
+        registry: String,
+        /// Where that registry value was set (none for the default).
+        origin: Option<Origin>,
+    },
+}
+
+impl ValidationError {
+    /// `ERR_INVALID_AUTH` or `ERR_INVALID_URL`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValidationError::InvalidAuth { .. } => "ERR_INVALID_AUTH",
+            ValidationError::InvalidUrl { .. } => "ERR_INVALID_URL",
+        }
+    }
+
+    /// npm's message, verbatim.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        match self {
+            ValidationError::InvalidAuth { message, .. } => message,
+            ValidationError::InvalidUrl { .. } => "Invalid URL",
+        }
+    }
+}
+
+/// One problem of `ERR_INVALID_AUTH`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthProblem {
+    /// `delete` or `rename`.
+    pub action: AuthAction,
+    /// The key as written (`_authToken`, `username`, …).
+    pub key: String,
+    /// The layer (`global`, `user`, `project`).
+    pub layer: Layer,
+    /// Where the offending entry is.
+    pub origin: Option<Origin>,
+}
+
+/// What `npm config fix` would do with a problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthAction {
+    Delete,
+    /// Rename to the nerf-darted key of the effective registry.
+    Rename {
+        to: String,
+    },
+}
+
+/// A value `validate()` rejects: warned about, removed from `config.get`,
+/// still used by requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidValue {
+    pub key: String,
+    pub layer: Layer,
+    pub origin: Option<Origin>,
+}
+
+/// The result of `validate()`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Validation {
+    pub error: Option<ValidationError>,
+    /// `npm warn invalid config …` lines, in npm's order.
+    pub warnings: Vec<Warning>,
+    pub invalid: Vec<InvalidValue>,
+}
+
+/// Runs npm's `validate()` on a copy of the loaded layers.
+#[must_use]
+pub fn validate(config: &Config) -> Validation {
+    let mut data: Vec<(Layer, JsObject)> = config
+        .layers
+        .iter()
+        .map(|l| {
+            let mut obj = JsObject::new();
+            for s in &l.settings {
+                obj.insert(s.key.clone(), s.value.clone());
+            }
+            (l.layer, obj)
+        })
+        .collect();
+    let mut out = Validation::default();
+    let mut problems: Vec<AuthProblem> = Vec::new();
+
+    for layer in [Layer::Global, Layer::User, Layer::Project, Layer::Env] {
+        let source = config.layer(layer).source.clone();
+        if let Some((_, obj)) = data.iter_mut().find(|(l, _)| *l == layer) {
+            let before: Vec<String> = obj.keys().iter().map(|k| (*k).to_string()).collect();
+            let result = super::clean::clean(obj, &source);
+            for key in before {
+                if !obj.contains_key(&key) || result.removed.contains(&key) {
+                    out.invalid.push(InvalidValue {
+                        origin: config.layer(layer).get(&key).map(|s| s.origin.clone()),
+                        key,
+                        layer,
+                    });
+                }
+            }
+            out.warnings
+                .extend(result.warnings.into_iter().map(Warning::new));
+        }
+        if !layer.is_file() {
+            continue;
+        }
+        let own = |key: &str| -> bool {
+            data.iter()
+                .find(|(l, _)| *l == layer)
+                .and_then(|(_, o)| o.get(key))
+                .is_some_and(Value::is_truthy)
+        };
+        let origin_of = |key: &str| config.layer(layer).get(key).map(|s| s.origin.clone());
+        for key in ["_authtoken", "-authtoken"] {
+            if own(key) {
+                problems.push(AuthProblem {
+                    action: AuthAction::Delete,
+                    key: key.into(),
+                    layer,
+                    origin: origin_of(key),
+                });
+            }
+        }
+        let registry = effective(&data, "registry");
+        let nerfed = match nerf_dart(&registry.js_string()) {
+            Ok(n) => n,
+            Err(_) => {
+                out.error = Some(ValidationError::InvalidUrl {
+                    registry: registry.js_string(),
+                    origin: config.setting("registry").map(|s| s.origin.clone()),
+                });
+                return out;
+            }
+        };
+        for key in ["_auth", "_authToken", "username", "_password"] {
+            if !own(key) {
+                continue;
+            }
+            let action = if (key == "username" && !own("_password"))
+                || (key == "_password" && !own("username"))
+            {
+                AuthAction::Delete
+            } else {
+                AuthAction::Rename {
+                    to: format!("{nerfed}:{key}"),
+                }
+            };
+            problems.push(AuthProblem {
+                action,
+                key: key.into(),
+                layer,
+                origin: origin_of(key),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        out.error = Some(ValidationError::InvalidAuth {
+            message: invalid_auth_message(&problems),
+            problems,
+        });
+    }
+    out
+}
+
+/// `config.get(key)` over the (partly cleaned) copies, default included.
+fn effective(data: &[(Layer, JsObject)], key: &str) -> Value {
+    data.iter()
+        .rev()
+        .find_map(|(_, o)| o.get(key))
+        .cloned()
+        .unwrap_or(Value::Undefined)
+}
+
+/// `ErrInvalidAuth`'s message (with npm's stray trailing backtick).
+#[must_use]
+pub fn invalid_auth_message(problems: &[AuthProblem]) -> String {
+    let parts: Vec<String> = problems
+        .iter()
+        .map(|p| match &p.action {
+            AuthAction::Delete => format!("`{}` is not allowed in {} config", p.key, p.layer),
+            AuthAction::Rename { to } => {
+                format!(
+                    "`{}` must be renamed to `{to}` in {} config",
+                    p.key, p.layer
+                )
+            }
+        })
+        .collect();
+    format!(
+        "Invalid auth configuration found: {}\nPlease run `npm config fix` to repair your configuration.`",
+        parts.join(", ")
+    )
+}

@@ -1,0 +1,85 @@
+//! `package.json`: reading it the way npm does (`@npmcli/package-json`,
+//! `json-parse-even-better-errors`: a leading BOM is stripped, duplicate keys
+//! keep the last value).
+
+pub mod spanned;
+pub mod workspaces;
+
+use std::path::Path;
+
+/// Why a `package.json` could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The file does not exist (`ENOENT`) or a path component is not a
+    /// directory (`ENOTDIR`).
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// Any other I/O error, with node's error code.
+    #[error("{code}: {message}")]
+    Io { code: String, message: String },
+    /// Not valid JSON (`EJSONPARSE`).
+    #[error("{0}")]
+    Json(String),
+}
+
+impl ReadError {
+    /// node's error code (`ENOENT`, `EISDIR`, `EJSONPARSE`, …).
+    #[must_use]
+    pub fn code(&self) -> &str {
+        match self {
+            ReadError::NotFound(c) => c,
+            ReadError::Io { code, .. } => code,
+            ReadError::Json(_) => "EJSONPARSE",
+        }
+    }
+}
+
+/// Maps an I/O error to node's error code.
+#[must_use]
+pub fn io_code(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "ENOENT".into(),
+        K::PermissionDenied => "EACCES".into(),
+        K::IsADirectory => "EISDIR".into(),
+        K::NotADirectory => "ENOTDIR".into(),
+        K::InvalidData => "EINVAL".into(),
+        _ => match e.raw_os_error() {
+            Some(40) => "ELOOP".into(),
+            Some(21) => "EISDIR".into(),
+            Some(20) => "ENOTDIR".into(),
+            Some(13) => "EACCES".into(),
+            Some(2) => "ENOENT".into(),
+            _ => "EIO".into(),
+        },
+    }
+}
+
+/// Reads and parses `<dir>/package.json` like `@npmcli/package-json`.
+///
+/// # Errors
+/// [`ReadError`] for a missing file, an I/O error or invalid JSON.
+pub fn read_package_json(dir: &Path) -> Result<serde_json::Value, ReadError> {
+    read_json_file(&dir.join("package.json"))
+}
+
+/// Reads and parses a JSON file, stripping one leading BOM.
+///
+/// # Errors
+/// [`ReadError`] for a missing file, an I/O error or invalid JSON.
+pub fn read_json_file(path: &Path) -> Result<serde_json::Value, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let code = io_code(&e);
+        match code.as_str() {
+            "ENOENT" => ReadError::NotFound("ENOENT"),
+            "ENOTDIR" => ReadError::NotFound("ENOTDIR"),
+            _ => ReadError::Io {
+                code,
+                message: e.to_string(),
+            },
+        }
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_json::from_str(text).map_err(|e| ReadError::Json(e.to_string()))
+}

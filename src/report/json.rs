@@ -1,0 +1,114 @@
+//! Machine-readable output: the versioned JSON schema, GitHub Actions
+//! annotations and a concise one-line-per-finding format.
+
+use super::display_path;
+use crate::check::CheckRun;
+use crate::check::diagnostic::{Diagnostic, Severity};
+use crate::util::line_col;
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+
+/// Start and end (line, column), 1-based, of a diagnostic's primary span.
+fn positions(run: &CheckRun, d: &Diagnostic) -> ((usize, usize), (usize, usize)) {
+    let text = run
+        .sources
+        .get(&d.primary.location.file)
+        .map_or("", String::as_str);
+    let span = &d.primary.location.span;
+    (line_col(text, span.start), line_col(text, span.end))
+}
+
+/// `{"schema":1,"diagnostics":[{"rule","severity","message","file","line",
+/// "column","end_line","end_column","help"}]}`.
+///
+/// # Errors
+/// Write errors.
+pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    let diagnostics: Vec<serde_json::Value> = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let ((line, column), (end_line, end_column)) = positions(run, d);
+            json!({
+                "rule": d.rule,
+                "severity": d.severity.name(),
+                "message": d.message,
+                "file": display_path(&d.primary.location.file, cwd),
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "help": d.help,
+                "note": d.note,
+                "fixable": d.fix.is_some(),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "schema": 1,
+        "diagnostics": diagnostics,
+        "files_checked": run.files_checked,
+        "errors": run.errors,
+    });
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// GitHub Actions workflow commands.
+///
+/// # Errors
+/// Write errors.
+pub fn write_github(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    for d in &run.diagnostics {
+        let ((line, col), (end_line, end_col)) = positions(run, d);
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warn => "warning",
+            Severity::Info => "notice",
+        };
+        let file = display_path(&d.primary.location.file, cwd);
+        let position = if line == end_line {
+            format!("line={line},col={col},endLine={end_line},endColumn={end_col}")
+        } else {
+            format!("line={line},endLine={end_line}")
+        };
+        writeln!(
+            out,
+            "::{level} file={},{position},title=npmrc-doctor ({})::{}",
+            escape_property(&file),
+            d.rule,
+            escape_data(&d.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// `file:line:col: severity [rule] message`.
+///
+/// # Errors
+/// Write errors.
+pub fn write_concise(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    for d in &run.diagnostics {
+        let ((line, col), _) = positions(run, d);
+        writeln!(
+            out,
+            "{}:{line}:{col}: {} [{}] {}",
+            display_path(&d.primary.location.file, cwd),
+            d.severity.name(),
+            d.rule,
+            d.message
+        )?;
+    }
+    Ok(())
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

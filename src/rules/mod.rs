@@ -1,0 +1,117 @@
+//! The rule registry: every rule is declared once, in its own module, with
+//! [`declare_rule!`]; [`ALL`] lists them (sorted by name, checked by tests).
+//! Docs (`rules/<name>.md`), the `rules` command, settings validation and
+//! the JSON output all derive from this registry.
+
+use crate::check::context::Context;
+use crate::check::diagnostic::{Diagnostic, Severity};
+
+pub mod registry_trailing_slash;
+pub mod support;
+
+/// What kind of problem a rule finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// Leaks a credential.
+    Security,
+    /// npm will fail or do something other than intended.
+    Correctness,
+    /// Probably a mistake; npm may still work.
+    Suspicious,
+    /// Uses something npm no longer supports.
+    Deprecated,
+}
+
+impl Category {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::Correctness => "correctness",
+            Category::Suspicious => "suspicious",
+            Category::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// Whether a rule offers an automatic fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+impl FixAvailability {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+/// A rule: metadata plus its check function.
+pub struct Rule {
+    /// The one identifier: kebab-case, used in the CLI, settings, JSON, docs.
+    pub name: &'static str,
+    pub category: Category,
+    pub default_severity: Severity,
+    pub fix: FixAvailability,
+    /// One line, for `rules` and the README table.
+    pub summary: &'static str,
+    /// `rules/<name>.md`, embedded.
+    pub docs: &'static str,
+    /// Pushes the rule's findings for one project.
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("name", &self.name).finish()
+    }
+}
+
+/// Declares `pub static RULE` for the module's `check` function.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        name: $name:literal,
+        category: $category:ident,
+        severity: $severity:ident,
+        fix: $fix:ident,
+        summary: $summary:literal $(,)?
+    ) => {
+        /// This module's rule.
+        pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
+            name: $name,
+            category: $crate::rules::Category::$category,
+            default_severity: $crate::check::diagnostic::Severity::$severity,
+            fix: $crate::rules::FixAvailability::$fix,
+            summary: $summary,
+            docs: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $name, ".md")),
+            check,
+        };
+    };
+}
+
+/// Every rule, sorted by name.
+pub static ALL: &[&Rule] = &[&registry_trailing_slash::RULE];
+
+/// The rule called `name`.
+#[must_use]
+pub fn get(name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.name == name)
+}
+
+/// The rule name closest to `name` (for "did you mean" messages).
+#[must_use]
+pub fn suggest(name: &str) -> Option<&'static str> {
+    ALL.iter()
+        .map(|r| (crate::util::levenshtein(name, r.name), r.name))
+        .filter(|(d, n)| *d <= (n.len() / 3).max(2))
+        .min()
+        .map(|(_, n)| n)
+}

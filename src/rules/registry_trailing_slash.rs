@@ -1,0 +1,57 @@
+//! `registry-trailing-slash`: a registry URL with a path but no trailing `/`.
+
+use crate::check::context::Context;
+use crate::check::diagnostic::{Applicability, Diagnostic, Edit, Fix, Location};
+use crate::declare_rule;
+use crate::rules::support::{self, RegistryValue};
+
+declare_rule! {
+    name: "registry-trailing-slash",
+    category: Correctness,
+    severity: Error,
+    fix: Always,
+    summary: "registry URL with a path but no trailing slash: publish and same-host tarballs lose their credentials",
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for reg in support::registry_values(cx) {
+        let Some(url) = reg.parsed() else { continue };
+        let path = url.path();
+        if path == "/" || path.ends_with('/') {
+            continue;
+        }
+        let last = path.rsplit('/').next().unwrap_or("");
+        out.push(diagnostic(&reg, last));
+    }
+}
+
+fn diagnostic(reg: &RegistryValue, last_segment: &str) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        RULE.name,
+        reg.file.clone(),
+        reg.value_span.clone(),
+        format!(
+            "`{}` has no trailing slash: npm drops the last path segment (`{last_segment}`) when it derives the credential key",
+            reg.key
+        ),
+    )
+    .label("no trailing `/`")
+    .note(
+        "`npm publish` looks up exactly `<registry minus its last segment>/:_authToken` and fails with ENEEDAUTH; tarballs on other paths of the same host are fetched without the token",
+    )
+    .help(format!("write the URL with a trailing slash: `{}/`", reg.text.trim_end()));
+    if reg.editable {
+        d = d.fix(Fix {
+            title: "add the trailing slash".into(),
+            edits: vec![Edit {
+                location: Location {
+                    file: reg.file.clone(),
+                    span: reg.insert_at..reg.insert_at,
+                },
+                replacement: "/".into(),
+            }],
+            applicability: Applicability::Safe,
+        });
+    }
+    d
+}
