@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use support::{
     Prepared, Replacement, Scenario, Toolchain, build_argv, build_env, json_diff, list_scenarios,
-    normalise, parse_json_output, pretty, prepare, repo_root, run, running_as_root, toolchain,
+    normalise, parse_json_output, prepare, pretty, repo_root, run, running_as_root, toolchain,
 };
 
 /// What went wrong in one scenario.
@@ -79,7 +79,10 @@ fn config_matches_npm() {
         }
     }
     if !skipped.is_empty() {
-        println!("skipped (root_only, not running as root): {}", skipped.join(", "));
+        println!(
+            "skipped (root_only, not running as root): {}",
+            skipped.join(", ")
+        );
     }
     assert!(
         failures.is_empty(),
@@ -144,7 +147,11 @@ fn oracle_script() -> PathBuf {
     repo_root().join("tests").join("oracle").join("config.js")
 }
 
-fn run_oracle(tools: &Toolchain, scenario: &Scenario, prepared: &Prepared) -> Result<Value, String> {
+fn run_oracle(
+    tools: &Toolchain,
+    scenario: &Scenario,
+    prepared: &Prepared,
+) -> Result<Value, String> {
     let mut args = vec![
         oracle_script().to_string_lossy().into_owned(),
         "--npm-root".to_string(),
@@ -189,8 +196,15 @@ fn check_expected(scenario: &Scenario, oracle: &Value, update: bool, report: &mu
         return;
     }
     let expected = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: {e} (generate it with UPDATE_EXPECTED=1)", path.display()))
-        .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| format!("{}: {e}", path.display())));
+        .map_err(|e| {
+            format!(
+                "{}: {e} (generate it with UPDATE_EXPECTED=1)",
+                path.display()
+            )
+        })
+        .and_then(|t| {
+            serde_json::from_str::<Value>(&t).map_err(|e| format!("{}: {e}", path.display()))
+        });
     match expected {
         Ok(expected) => report.npm_changed.extend(json_diff(&expected, oracle)),
         Err(e) => report.npm_changed.push(e),
@@ -279,4 +293,55 @@ fn pick(obj: &Value, fields: &[&str]) -> Value {
         );
     }
     Value::Object(out)
+}
+
+/// The oracle's masking (`tests/oracle/lib/secret.js`) must match
+/// `src/secret.rs` byte for byte.
+#[test]
+fn oracle_masking_matches_secret_rs() {
+    let tools = match toolchain() {
+        Ok(t) => t,
+        Err(why) => {
+            println!("SKIPPED: oracle masking test (node/npm not found): {why}");
+            return;
+        }
+    };
+    let samples: Vec<(&str, &str)> = vec![
+        ("_authToken", "npm_abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("//h/:_authToken", "glpat-xxxxxxxxxxxxxxxxxxxx"),
+        ("//h/:_password", "c2VjcmV0"),
+        ("//h/:_auth", "${NPM_AUTH}"),
+        ("//h/:_auth", "${NPM_AUTH?}"),
+        ("//h/:_auth", "${A}${B}"),
+        ("_authtoken", ""),
+        ("-authtoken", "npm_"),
+        ("token", "héllo wörld 🎉"),
+        ("registry", "https://u:p%40ss@h.example/x/ and http://a@b/"),
+        ("proxy", "http://u:pw@proxy:8080\u{85}x://y:z@w"),
+        ("registry", "no url"),
+        ("//h/:username", "jo"),
+    ];
+    let script = format!(
+        "const s = require({:?}); const input = JSON.parse(process.argv[1]);\
+         process.stdout.write(JSON.stringify(input.map(([k, v]) => s.displayValue(k, v))))",
+        repo_root()
+            .join("tests/oracle/lib/secret.js")
+            .to_string_lossy()
+    );
+    let input = serde_json::to_string(&samples).unwrap();
+    let out = std::process::Command::new(&tools.node)
+        .args(["-e", &script, &input])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let rust: Vec<String> = samples
+        .iter()
+        .map(|(k, v)| npmrc_doctor::secret::display_value(k, v))
+        .collect();
+    assert_eq!(js, rust);
 }

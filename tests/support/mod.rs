@@ -199,7 +199,8 @@ fn apply_markers(root: &Path) -> Result<(), String> {
     let mut links = Vec::new();
     files_with_suffix(root, ".symlink", &mut links)?;
     for marker in links {
-        let target = fs::read_to_string(&marker).map_err(|e| format!("{}: {e}", marker.display()))?;
+        let target =
+            fs::read_to_string(&marker).map_err(|e| format!("{}: {e}", marker.display()))?;
         let link = marker.with_extension("");
         fs::remove_file(&marker).map_err(|e| format!("rm {}: {e}", marker.display()))?;
         symlink(target.trim_end_matches(['\n', '\r']), &link)
@@ -223,7 +224,10 @@ fn apply_markers(root: &Path) -> Result<(), String> {
 /// `PREFIX=<root>/prefix`, minus `unset`, plus `env` (with `{root}` expanded).
 pub fn build_env(scenario: &Scenario, prepared: &Prepared) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
-    env.insert("PATH".to_string(), std::env::var("PATH").unwrap_or_default());
+    env.insert(
+        "PATH".to_string(),
+        std::env::var("PATH").unwrap_or_default(),
+    );
     env.insert(
         "HOME".to_string(),
         prepared.root.join("home").to_string_lossy().into_owned(),
@@ -253,7 +257,9 @@ pub fn build_argv(scenario: &Scenario, prepared: &Prepared) -> Vec<String> {
 
 /// Whether the tests run as root (uid 0): file modes do not stop reads then.
 pub fn running_as_root() -> bool {
-    fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+    fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
 }
 
 /// Finds an executable on the real `PATH`.
@@ -287,7 +293,10 @@ pub fn toolchain() -> Result<Toolchain, String> {
         .output()
         .map_err(|e| format!("npm root -g: {e}"))?;
     if !out.status.success() {
-        return Err(format!("npm root -g failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "npm root -g failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let npm_root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("npm");
     if !npm_root.join("node_modules/@npmcli/config").is_dir() {
@@ -375,7 +384,9 @@ pub fn normalise(value: &Value, replacements: &[Replacement]) -> Value {
     };
     match value {
         Value::String(s) => Value::String(fix(s)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| normalise(v, replacements)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| normalise(v, replacements)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| (fix(k), normalise(v, replacements)))
