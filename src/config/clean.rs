@@ -47,11 +47,20 @@ pub enum CleanError {
 ///
 /// # Errors
 /// When node would throw (a `url` value `url.parse` cannot handle).
-pub fn clean(data: &mut JsObject, source: &str, ctx: &CleanCtx<'_>) -> Result<CleanResult, CleanError> {
-    let mut res = CleanResult { valid: true, ..CleanResult::default() };
+pub fn clean(
+    data: &mut JsObject,
+    source: &str,
+    ctx: &CleanCtx<'_>,
+) -> Result<CleanResult, CleanError> {
+    let mut res = CleanResult {
+        valid: true,
+        ..CleanResult::default()
+    };
     let keys: Vec<String> = data.keys().iter().map(|k| (*k).to_string()).collect();
     for k in keys {
-        let Some(val) = data.get(&k).cloned() else { continue };
+        let Some(val) = data.get(&k).cloned() else {
+            continue;
+        };
         clean_key(data, &k, val, source, ctx, &mut res)?;
     }
     Ok(res)
@@ -67,12 +76,22 @@ struct CleanType {
 }
 
 fn type_default() -> Vec<Ty> {
-    vec![Ty::Lit(Value::Bool(false)), Ty::Lit(Value::Bool(true)), Ty::Null, Ty::String, Ty::Array]
+    vec![
+        Ty::Lit(Value::Bool(false)),
+        Ty::Lit(Value::Bool(true)),
+        Ty::Null,
+        Ty::String,
+        Ty::Array,
+    ]
 }
 
 fn clean_type(k: &str, types: &NpmTypes) -> CleanType {
     match types.get(k) {
-        None => CleanType { has_type: false, list: type_default(), raw: None },
+        None => CleanType {
+            has_type: false,
+            list: type_default(),
+            raw: None,
+        },
         Some(kt) => {
             let list = if !kt.is_list && kt.list == [Ty::Array] {
                 let mut l = type_default();
@@ -81,13 +100,18 @@ fn clean_type(k: &str, types: &NpmTypes) -> CleanType {
             } else {
                 kt.list.clone()
             };
-            CleanType { has_type: true, list, raw: Some((kt.list, kt.is_list)) }
+            CleanType {
+                has_type: true,
+                list,
+                raw: Some((kt.list, kt.is_list)),
+            }
         }
     }
 }
 
 fn has_lit(list: &[Ty], v: &Value) -> bool {
-    list.iter().any(|t| matches!(t, Ty::Lit(l) if strict_equals(l, v)))
+    list.iter()
+        .any(|t| matches!(t, Ty::Lit(l) if strict_equals(l, v)))
 }
 
 /// JS `===` for the primitive values that appear as type literals.
@@ -128,7 +152,8 @@ fn clean_key(
             Some(out) => kept.push(out),
             None => {
                 res.valid = false;
-                res.warnings.extend(invalid_warnings(k, &v, &raw_list, raw_is_list, source));
+                res.warnings
+                    .extend(invalid_warnings(k, &v, &raw_list, raw_is_list, source));
             }
         }
     }
@@ -173,11 +198,20 @@ fn coerce_string(v: Value, list: &[Ty]) -> Value {
 /// `--no-blah` sets `blah` to null when null is allowed but false is not.
 fn no_to_null(v: Value, list: &[Ty]) -> Value {
     let false_ok = has_lit(list, &Value::Bool(false)) || list.contains(&Ty::Boolean);
-    if v == Value::Bool(false) && list.contains(&Ty::Null) && !false_ok { Value::Null } else { v }
+    if v == Value::Bool(false) && list.contains(&Ty::Null) && !false_ok {
+        Value::Null
+    } else {
+        v
+    }
 }
 
 /// nopt `validate(d, k, v, rawType)`: `Some(d[k])` when valid.
-fn validate_raw(v: &Value, list: &[Ty], is_list: bool, ctx: &CleanCtx<'_>) -> Result<Option<Value>, CleanError> {
+fn validate_raw(
+    v: &Value,
+    list: &[Ty],
+    is_list: bool,
+    ctx: &CleanCtx<'_>,
+) -> Result<Option<Value>, CleanError> {
     if !is_list {
         // A single type: `Array` alone accepts anything without storing it.
         if list.first() == Some(&Ty::Array) {
@@ -262,7 +296,11 @@ fn validate_date(v: &Value) -> Option<Value> {
 }
 
 fn time_clip(n: f64) -> f64 {
-    if !n.is_finite() || n.abs() > 8.64e15 { f64::NAN } else { n.trunc() + 0.0 }
+    if !n.is_finite() || n.abs() > 8.64e15 {
+        f64::NAN
+    } else {
+        n.trunc() + 0.0
+    }
 }
 
 fn validate_umask(v: &Value) -> Option<Value> {
@@ -311,10 +349,19 @@ pub fn semver_valid(v: &Value) -> Option<String> {
 
 /// npm's `invalidHandler` lines for one rejected value.
 #[must_use]
-pub fn invalid_warnings(k: &str, v: &Value, raw: &[Ty], raw_is_list: bool, source: &str) -> Vec<String> {
+pub fn invalid_warnings(
+    k: &str,
+    v: &Value,
+    raw: &[Ty],
+    raw_is_list: bool,
+    source: &str,
+) -> Vec<String> {
     let shown = json_stringify(v).unwrap_or_else(|| "undefined".into());
     let first = format!("npm warn invalid config {k}={shown} set in {source}");
-    vec![first, format!("npm warn invalid config {}", must_be(raw, raw_is_list))]
+    vec![
+        first,
+        format!("npm warn invalid config {}", must_be(raw, raw_is_list)),
+    ]
 }
 
 /// `Must be …` text for a raw type (`invalidHandler` + `type-description.js`).
@@ -360,7 +407,11 @@ mod tests {
     fn run(pairs: &[(&str, Value)]) -> (JsObject, CleanResult) {
         let types = NpmTypes::default();
         let (home, cwd) = (PathBuf::from("/home/u"), PathBuf::from("/w"));
-        let ctx = CleanCtx { types: &types, home: &home, cwd: &cwd };
+        let ctx = CleanCtx {
+            types: &types,
+            home: &home,
+            cwd: &cwd,
+        };
         let mut o = JsObject::new();
         for (k, v) in pairs {
             o.insert((*k).to_string(), v.clone());
@@ -391,7 +442,10 @@ mod tests {
         ]);
         assert_eq!(o.get("strict-ssl"), Some(&Value::Bool(true)));
         assert_eq!(o.get("audit"), Some(&Value::Bool(false)));
-        assert_eq!(r.warnings.get(1).map(String::as_str), Some("npm warn invalid config Must be one of: null, restricted, public, private"));
+        assert_eq!(
+            r.warnings.get(1).map(String::as_str),
+            Some("npm warn invalid config Must be one of: null, restricted, public, private")
+        );
     }
 
     #[test]

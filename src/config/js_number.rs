@@ -15,9 +15,14 @@ use crate::value::Value;
 pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
     )
 }
 
@@ -63,7 +68,10 @@ fn parse_radix_literal(t: &str) -> Option<f64> {
             return Some(f64::NAN);
         };
         if !overflow {
-            match exact.checked_mul(u128::from(radix)).and_then(|v| v.checked_add(u128::from(d))) {
+            match exact
+                .checked_mul(u128::from(radix))
+                .and_then(|v| v.checked_add(u128::from(d)))
+            {
                 Some(v) => exact = v,
                 None => {
                     overflow = true;
@@ -166,7 +174,11 @@ pub fn number_to_string(n: f64) -> String {
         return "0".into();
     }
     if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let sign = if n < 0.0 { "-" } else { "" };
     // Shortest round-trip digits and exponent: "d.ddde±x".
@@ -228,7 +240,11 @@ pub fn date_to_string(ms: f64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let year = if y < 0 { format!("-{:06}", -y) } else { format!("{y:04}") };
+    let year = if y < 0 {
+        format!("-{:06}", -y)
+    } else {
+        format!("{y:04}")
+    };
     format!(
         "{} {} {d:02} {year} {h:02}:{mi:02}:{s:02} GMT+0000 (Coordinated Universal Time)",
         DAYS.get(wd).unwrap_or(&"Sun"),
@@ -243,7 +259,11 @@ pub fn json_stringify(v: &Value) -> Option<String> {
         Value::Undefined => None,
         Value::Null => Some("null".into()),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(if n.is_finite() { number_to_string(*n) } else { "null".into() }),
+        Value::Number(n) => Some(if n.is_finite() {
+            number_to_string(*n)
+        } else {
+            "null".into()
+        }),
         Value::Str(s) => Some(json_quote(s)),
         Value::Date(ms) => Some(date_to_iso(*ms).map_or_else(|| "null".into(), |s| json_quote(&s))),
         Value::Array(items) => {
@@ -322,7 +342,15 @@ fn split_time(ms: f64) -> (i64, usize, i64, i64, i64, i64, i64) {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
-    (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
+    (
+        y,
+        m,
+        d,
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    )
 }
 
 #[allow(clippy::cast_possible_truncation)]
@@ -346,7 +374,10 @@ pub fn date_to_iso(ms: f64) -> Option<String> {
     } else {
         format!("+{y:06}")
     };
-    Some(format!("{year}-{:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z", m + 1))
+    Some(format!(
+        "{year}-{:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z",
+        m + 1
+    ))
 }
 
 /// `Date.parse(s)` (milliseconds since the epoch, `NaN` when invalid).
@@ -412,10 +443,21 @@ mod date {
             matches!(self, Tok::Symbol('+' | '-'))
         }
         fn sign(self) -> i64 {
-            if matches!(self, Tok::Symbol('-')) { -1 } else { 1 }
+            if matches!(self, Tok::Symbol('-')) {
+                -1
+            } else {
+                1
+            }
         }
         fn is_keyword_z(self) -> bool {
-            matches!(self, Tok::Keyword { ty: KwType::TimeZoneName, len: 1, value: 0 })
+            matches!(
+                self,
+                Tok::Keyword {
+                    ty: KwType::TimeZoneName,
+                    len: 1,
+                    value: 0
+                }
+            )
         }
     }
 
@@ -451,7 +493,10 @@ mod date {
 
     fn lookup(prefix: [u32; 3], len: usize) -> (KwType, i64) {
         for (word, ty, value) in KEYWORDS {
-            let matches = word.iter().zip(prefix.iter()).all(|(a, b)| u32::from(*a) == *b);
+            let matches = word
+                .iter()
+                .zip(prefix.iter())
+                .all(|(a, b)| u32::from(*a) == *b);
             if matches && (len <= 3 || *ty == KwType::MonthName) {
                 return (*ty, *value);
             }
@@ -467,7 +512,11 @@ mod date {
 
     impl Scanner {
         fn new(s: &str) -> Self {
-            let mut sc = Scanner { chars: s.chars().collect(), pos: 0, next: Tok::End };
+            let mut sc = Scanner {
+                chars: s.chars().collect(),
+                pos: 0,
+                next: Tok::End,
+            };
             sc.next = sc.scan();
             sc
         }
@@ -542,14 +591,21 @@ mod date {
                 i += 1;
                 self.pos += 1;
             }
-            Tok::Number { n, len: self.pos - start }
+            Tok::Number {
+                n,
+                len: self.pos - start,
+            }
         }
         fn read_word(&mut self) -> Tok {
             let mut prefix = [0u32; 3];
             let mut len = 0;
             while let Some(c) = self.ch().filter(|c| *c >= 'A' && !is_js_whitespace(*c)) {
                 if let Some(slot) = prefix.get_mut(len) {
-                    *slot = u32::from(if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c });
+                    *slot = u32::from(if c.is_ascii_uppercase() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    });
                 }
                 len += 1;
                 self.pos += 1;
@@ -682,7 +738,11 @@ mod date {
 
     impl Default for Tz {
         fn default() -> Self {
-            Tz { sign: NONE, hour: NONE, minute: NONE }
+            Tz {
+                sign: NONE,
+                hour: NONE,
+                minute: NONE,
+            }
         }
     }
 
@@ -708,7 +768,10 @@ mod date {
             }
             let h = if self.hour == NONE { 0 } else { self.hour };
             let m = if self.minute == NONE { 0 } else { self.minute };
-            let total = h.checked_mul(3600).and_then(|v| v.checked_add(m * 60)).ok_or(())?;
+            let total = h
+                .checked_mul(3600)
+                .and_then(|v| v.checked_add(m * 60))
+                .ok_or(())?;
             if !(0..=i64::from(i32::MAX)).contains(&total) {
                 return Err(());
             }
@@ -763,7 +826,13 @@ mod date {
                 day.add(sc.next().number());
             }
         }
-        if !matches!(sc.peek(), Tok::Keyword { ty: KwType::TimeSeparator, .. }) {
+        if !matches!(
+            sc.peek(),
+            Tok::Keyword {
+                ty: KwType::TimeSeparator,
+                ..
+            }
+        ) {
             if sc.peek() != Tok::End {
                 return sc.next();
             }
@@ -902,7 +971,13 @@ mod date {
         Some(())
     }
 
-    fn legacy_number(sc: &mut Scanner, n: i64, day: &mut Day, time: &mut Time, tz: &mut Tz) -> Option<()> {
+    fn legacy_number(
+        sc: &mut Scanner,
+        n: i64,
+        day: &mut Day,
+        time: &mut Time,
+        tz: &mut Tz,
+    ) -> Option<()> {
         if sc.skip_symbol(':') {
             if sc.skip_symbol(':') {
                 if !time.is_empty() {
@@ -961,7 +1036,11 @@ mod date {
         let t = make_date(y, m, d, h, mi, sec, ms);
         #[allow(clippy::cast_precision_loss)]
         let t = t - (offset as f64) * 1000.0;
-        if t.is_nan() || t.abs() > 8.64e15 { None } else { Some(t) }
+        if t.is_nan() || t.abs() > 8.64e15 {
+            None
+        } else {
+            Some(t)
+        }
     }
 }
 
@@ -1004,13 +1083,22 @@ mod tests {
         assert_eq!(date_parse("2020-01-01T00:00:00Z"), 1_577_836_800_000.0);
         assert_eq!(date_parse("Jan 1 2020"), 1_577_836_800_000.0);
         assert!(date_parse("nope").is_nan());
-        assert_eq!(date_to_iso(0.0).as_deref(), Some("1970-01-01T00:00:00.000Z"));
+        assert_eq!(
+            date_to_iso(0.0).as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
     }
 
     #[test]
     fn json_stringify_is_js_exact() {
-        assert_eq!(json_stringify(&Value::Str("a\"\u{1}".into())).as_deref(), Some("\"a\\\"\\u0001\""));
+        assert_eq!(
+            json_stringify(&Value::Str("a\"\u{1}".into())).as_deref(),
+            Some("\"a\\\"\\u0001\"")
+        );
         assert_eq!(json_stringify(&Value::Undefined), None);
-        assert_eq!(json_stringify(&Value::Number(f64::NAN)).as_deref(), Some("null"));
+        assert_eq!(
+            json_stringify(&Value::Number(f64::NAN)).as_deref(),
+            Some("null")
+        );
     }
 }

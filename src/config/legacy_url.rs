@@ -78,7 +78,9 @@ pub fn parse(input: &str) -> Result<LegacyUrl, LegacyUrlError> {
         rest.drain(..proto_len);
     }
     let lower_proto = u.protocol.clone();
-    let is_hostless = lower_proto.as_deref().is_some_and(|p| HOSTLESS.contains(&p));
+    let is_hostless = lower_proto
+        .as_deref()
+        .is_some_and(|p| HOSTLESS.contains(&p));
     let mut slashes = false;
     if proto.is_some() || host_pattern(&rest) {
         slashes = rest.first() == Some(&'/') && rest.get(1) == Some(&'/');
@@ -91,7 +93,10 @@ pub fn parse(input: &str) -> Result<LegacyUrl, LegacyUrlError> {
     if !is_hostless && (slashes || proto_not_slashed) {
         rest = parse_authority(&mut u, rest, input)?;
     }
-    if !lower_proto.as_deref().is_some_and(|p| HOSTLESS.contains(&p)) {
+    if !lower_proto
+        .as_deref()
+        .is_some_and(|p| HOSTLESS.contains(&p))
+    {
         rest = auto_escape(&rest);
     }
     split_path(&mut u, &rest, lower_proto.as_deref());
@@ -189,7 +194,11 @@ fn protocol_prefix_len(rest: &[char]) -> usize {
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
         .count();
-    if n > 0 && rest.get(n) == Some(&':') { n + 1 } else { 0 }
+    if n > 0 && rest.get(n) == Some(&':') {
+        n + 1
+    } else {
+        0
+    }
 }
 
 /// `/^\/\/[^@/]+@[^@/]+/`.
@@ -197,7 +206,10 @@ fn host_pattern(rest: &[char]) -> bool {
     if rest.len() < 2 || rest[0] != '/' || rest[1] != '/' {
         return false;
     }
-    let a = rest[2..].iter().take_while(|c| !matches!(c, '@' | '/')).count();
+    let a = rest[2..]
+        .iter()
+        .take_while(|c| !matches!(c, '@' | '/'))
+        .count();
     if a == 0 || rest.get(2 + a) != Some(&'@') {
         return false;
     }
@@ -205,8 +217,13 @@ fn host_pattern(rest: &[char]) -> bool {
 }
 
 /// The host part of `Url#parse`: auth, host, port, hostname checks.
-fn parse_authority(u: &mut LegacyUrl, mut rest: Vec<char>, input: &str) -> Result<Vec<char>, LegacyUrlError> {
-    let (mut host_end, mut at_sign, mut non_host): (Option<usize>, Option<usize>, Option<usize>) = (None, None, None);
+fn parse_authority(
+    u: &mut LegacyUrl,
+    mut rest: Vec<char>,
+    input: &str,
+) -> Result<Vec<char>, LegacyUrlError> {
+    let (mut host_end, mut at_sign, mut non_host): (Option<usize>, Option<usize>, Option<usize>) =
+        (None, None, None);
     let mut i = 0;
     while i < rest.len() {
         match rest[i] {
@@ -245,7 +262,10 @@ fn parse_authority(u: &mut LegacyUrl, mut rest: Vec<char>, input: &str) -> Resul
             rest.clear();
         }
         Some(nh) => {
-            host = rest.get(start..nh).map(|s| s.iter().collect()).unwrap_or_default();
+            host = rest
+                .get(start..nh)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default();
             rest.drain(..nh);
         }
     }
@@ -254,7 +274,10 @@ fn parse_authority(u: &mut LegacyUrl, mut rest: Vec<char>, input: &str) -> Resul
     let mut hostname = hostname.unwrap_or_default();
     let ipv6 = hostname.starts_with('[') && hostname.ends_with(']');
     if !ipv6 {
-        if let Some((pos, _)) = hostname.char_indices().find(|(_, c)| matches!(c, '/' | '\\' | '#' | '?' | ':')) {
+        if let Some((pos, _)) = hostname
+            .char_indices()
+            .find(|(_, c)| matches!(c, '/' | '\\' | '#' | '?' | ':'))
+        {
             let tail = hostname[pos..].to_string();
             hostname.truncate(pos);
             let mut new_rest: Vec<char> = vec!['/'];
@@ -263,7 +286,11 @@ fn parse_authority(u: &mut LegacyUrl, mut rest: Vec<char>, input: &str) -> Resul
             rest = new_rest;
         }
     }
-    hostname = if hostname.encode_utf16().count() > 255 { String::new() } else { js_lower(&hostname) };
+    hostname = if hostname.encode_utf16().count() > 255 {
+        String::new()
+    } else {
+        js_lower(&hostname)
+    };
     if !hostname.is_empty() {
         if ipv6 {
             if hostname.chars().any(|c| "\0\t\n\r #%/<>?@\\^|".contains(c)) {
@@ -271,18 +298,29 @@ fn parse_authority(u: &mut LegacyUrl, mut rest: Vec<char>, input: &str) -> Resul
             }
         } else {
             hostname = to_ascii(&hostname);
-            if hostname.is_empty() || hostname.chars().any(|c| "\0\t\n\r #%/:<>?@[\\]^|".contains(c)) {
+            if hostname.is_empty()
+                || hostname
+                    .chars()
+                    .any(|c| "\0\t\n\r #%/:<>?@[\\]^|".contains(c))
+            {
                 return Err(LegacyUrlError::InvalidUrl);
             }
         }
     }
     let _ = input;
-    let p = u.port.as_ref().filter(|p| !p.is_empty()).map(|p| format!(":{p}")).unwrap_or_default();
+    let p = u
+        .port
+        .as_ref()
+        .filter(|p| !p.is_empty())
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
     u.host = Some(format!("{hostname}{p}"));
     if ipv6 {
         let inner: String = {
             let cs: Vec<char> = hostname.chars().collect();
-            cs.get(1..cs.len().saturating_sub(1)).map(|s| s.iter().collect()).unwrap_or_default()
+            cs.get(1..cs.len().saturating_sub(1))
+                .map(|s| s.iter().collect())
+                .unwrap_or_default()
         };
         u.hostname = Some(inner);
         if rest.first() != Some(&'/') {
@@ -376,7 +414,10 @@ fn split_path(u: &mut LegacyUrl, rest: &[char], lower_proto: Option<&str>) {
         _ => {}
     }
     let slashed = lower_proto.is_some_and(|p| SLASHED.contains(&p));
-    if slashed && u.hostname.as_deref().is_some_and(|h| !h.is_empty()) && u.pathname.as_deref().is_none_or(str::is_empty) {
+    if slashed
+        && u.hostname.as_deref().is_some_and(|h| !h.is_empty())
+        && u.pathname.as_deref().is_none_or(str::is_empty)
+    {
         u.pathname = Some("/".into());
     }
 }
@@ -396,7 +437,11 @@ fn format(u: &LegacyUrl) -> String {
         host = format!("{auth}{h}");
     } else if let Some(hn) = u.hostname.as_deref().filter(|h| !h.is_empty()) {
         let ipv6 = hn.starts_with('[') && hn.ends_with(']');
-        host = if hn.contains(':') && !ipv6 { format!("{auth}[{hn}]") } else { format!("{auth}{hn}") };
+        host = if hn.contains(':') && !ipv6 {
+            format!("{auth}[{hn}]")
+        } else {
+            format!("{auth}{hn}")
+        };
         if let Some(p) = u.port.as_deref().filter(|p| !p.is_empty()) {
             host.push(':');
             host.push_str(p);
@@ -484,7 +529,9 @@ fn decode_uri_component(s: &str) -> Option<String> {
 fn hex_byte(bytes: &[u8], at: usize) -> Option<u8> {
     let h = bytes.get(at + 1..at + 3)?;
     let s = std::str::from_utf8(h).ok()?;
-    u8::from_str_radix(s, 16).ok().filter(|_| h.iter().all(u8::is_ascii_hexdigit))
+    u8::from_str_radix(s, 16)
+        .ok()
+        .filter(|_| h.iter().all(u8::is_ascii_hexdigit))
 }
 
 #[cfg(test)]
@@ -500,13 +547,34 @@ mod tests {
 
     #[test]
     fn registry_like_urls() {
-        assert_eq!(host_href("https://registry.npmjs.org"), (Some("registry.npmjs.org".into()), "https://registry.npmjs.org/".into()));
+        assert_eq!(
+            host_href("https://registry.npmjs.org"),
+            (
+                Some("registry.npmjs.org".into()),
+                "https://registry.npmjs.org/".into()
+            )
+        );
         assert_eq!(host_href("https:host"), (None, "https:host".into()));
-        assert_eq!(host_href("HTTP:host"), (Some("host".into()), "http://host/".into()));
-        assert_eq!(host_href("http://a b/"), (Some("a".into()), "http://a/%20b/".into()));
-        assert_eq!(host_href("http://a:b@c:d@e/"), (Some("e".into()), "http://a:b%40c:d@e/".into()));
+        assert_eq!(
+            host_href("HTTP:host"),
+            (Some("host".into()), "http://host/".into())
+        );
+        assert_eq!(
+            host_href("http://a b/"),
+            (Some("a".into()), "http://a/%20b/".into())
+        );
+        assert_eq!(
+            host_href("http://a:b@c:d@e/"),
+            (Some("e".into()), "http://a:b%40c:d@e/".into())
+        );
         assert_eq!(host_href("http://%zz@h/").1, "ERR URI malformed");
-        assert_eq!(host_href("http://[::1]:80/x"), (Some("[::1]:80".into()), "http://[::1]:80/x".into()));
-        assert_eq!(host_href("  /just/a/path?q "), (None, "/just/a/path?q".into()));
+        assert_eq!(
+            host_href("http://[::1]:80/x"),
+            (Some("[::1]:80".into()), "http://[::1]:80/x".into())
+        );
+        assert_eq!(
+            host_href("  /just/a/path?q "),
+            (None, "/just/a/path?q".into())
+        );
     }
 }

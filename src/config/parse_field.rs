@@ -84,7 +84,9 @@ fn parse(value: &Value, key: &str, ctx: &FieldCtx<'_>, list_element: bool) -> Va
     let k = kinds_of(key, ctx.types);
     let is_list = !list_element && k.array;
     match value {
-        Value::Array(items) if is_list => Value::Array(items.iter().map(|i| parse(i, key, ctx, true)).collect()),
+        Value::Array(items) if is_list => {
+            Value::Array(items.iter().map(|i| parse(i, key, ctx, true)).collect())
+        }
         Value::Str(s) => parse_string(js_trim(s), key, k, is_list, ctx),
         other => other.clone(),
     }
@@ -92,7 +94,10 @@ fn parse(value: &Value, key: &str, ctx: &FieldCtx<'_>, list_element: bool) -> Va
 
 fn parse_string(f: &str, key: &str, k: Kinds, is_list: bool, ctx: &FieldCtx<'_>) -> Value {
     if is_list {
-        let parts = f.split("\n\n").map(|p| parse(&Value::Str(p.to_string()), key, ctx, true)).collect();
+        let parts = f
+            .split("\n\n")
+            .map(|p| parse(&Value::Str(p.to_string()), key, ctx, true))
+            .collect();
         return Value::Array(parts);
     }
     if k.boolean && !k.string && f.is_empty() {
@@ -150,7 +155,11 @@ pub fn path_resolve(cwd: &str, parts: &[&str]) -> String {
         if part.is_empty() {
             continue;
         }
-        resolved = if resolved.is_empty() { part.to_string() } else { format!("{part}/{resolved}") };
+        resolved = if resolved.is_empty() {
+            part.to_string()
+        } else {
+            format!("{part}/{resolved}")
+        };
         absolute = part.starts_with('/');
     }
     let normalized = normalize_segments(&resolved, !absolute);
@@ -188,7 +197,9 @@ fn normalize_segments(p: &str, allow_above_root: bool) -> String {
 pub fn umask_parse(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     let octal = s.strip_prefix("0o").or_else(|| s.strip_prefix('0'));
-    if let Some(digits) = octal.filter(|d| !d.is_empty() && d.bytes().all(|c| (b'0'..=b'7').contains(&c))) {
+    if let Some(digits) =
+        octal.filter(|d| !d.is_empty() && d.bytes().all(|c| (b'0'..=b'7').contains(&c)))
+    {
         return Some(parse_int_saturating(digits, 8));
     }
     if b.first().is_some_and(|c| (b'1'..=b'9').contains(c)) && b.iter().all(u8::is_ascii_digit) {
@@ -200,7 +211,10 @@ pub fn umask_parse(s: &str) -> Option<u32> {
 /// `parseInt` of validated digits (huge values saturate; npm then rejects
 /// them as out of range, which [`umask_validate_number`] also does).
 fn parse_int_saturating(digits: &str, radix: u32) -> u32 {
-    digits.chars().filter_map(|c| c.to_digit(radix)).fold(0u32, |acc, d| acc.saturating_mul(radix).saturating_add(d))
+    digits
+        .chars()
+        .filter_map(|c| c.to_digit(radix))
+        .fold(0u32, |acc, d| acc.saturating_mul(radix).saturating_add(d))
 }
 
 /// `umask.js` `parse` for a number: floor, 0..=511.
@@ -220,7 +234,13 @@ mod tests {
         let cwd = PathBuf::from("/work/p");
         let types = NpmTypes::default();
         let expand = |s: &str| s.replace("${X}", "false");
-        let ctx = FieldCtx { home: &home, cwd: &cwd, expand: &expand, types: &types, list_element: false };
+        let ctx = FieldCtx {
+            home: &home,
+            cwd: &cwd,
+            expand: &expand,
+            types: &types,
+            list_element: false,
+        };
         parse_field(&Value::Str(v.into()), key, &ctx)
     }
 
@@ -244,7 +264,10 @@ mod tests {
         assert_eq!(pf("umask", "0777"), Value::Number(511.0));
         assert_eq!(pf("umask", "0o22"), Value::Number(18.0));
         assert_eq!(pf("umask", "abc"), Value::Str("abc".into()));
-        assert_eq!(pf("omit", "dev\n\npeer"), Value::Array(vec![Value::Str("dev".into()), Value::Str("peer".into())]));
+        assert_eq!(
+            pf("omit", "dev\n\npeer"),
+            Value::Array(vec![Value::Str("dev".into()), Value::Str("peer".into())])
+        );
     }
 
     #[test]
