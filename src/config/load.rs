@@ -75,6 +75,9 @@ struct Loader<'a> {
     local_package: Option<bool>,
     workspace: Option<PathBuf>,
     remain: Vec<String>,
+    /// Whether a layer has assigned `globalconfig` through the default
+    /// layer's setter (see [`Loader::store`]).
+    globalconfig_captured: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -97,6 +100,7 @@ impl<'a> Loader<'a> {
             local_package: None,
             workspace: None,
             remain: Vec::new(),
+            globalconfig_captured: false,
         }
     }
 
@@ -109,6 +113,17 @@ impl<'a> Loader<'a> {
         self.load_project()?;
         self.load_user()?;
         self.load_global()?;
+        if !self.globalconfig_captured {
+            let value = self.get("globalconfig");
+            if let Some(s) = self
+                .layer_mut(Layer::Default)
+                .settings
+                .iter_mut()
+                .find(|s| s.key == "globalconfig")
+            {
+                s.value = value;
+            }
+        }
         let global_prefix = match self.get("prefix") {
             Value::Str(s) => PathBuf::from(s),
             other => PathBuf::from(other.js_string()),
@@ -149,7 +164,7 @@ impl<'a> Loader<'a> {
         {
             return s.value.clone();
         }
-        if key == "globalconfig" {
+        if key == "globalconfig" && !self.globalconfig_captured {
             let prefix = self.get("prefix").js_string();
             return Value::Str(path_resolve(&self.cwd, &[&prefix, "etc/npmrc"]));
         }
@@ -454,7 +469,6 @@ impl<'a> Loader<'a> {
     ) -> Result<(), LoadError> {
         self.set_source(layer, source)?;
         let lookup = |name: &str| self.env.var(name).map(str::to_string);
-        let mut settings = Vec::new();
         'outer: for (raw_key, raw_value) in obj.iter() {
             let expanded_key = env_replace(raw_key, &lookup);
             let key = expanded_key.value.clone();
@@ -514,14 +528,24 @@ impl<'a> Loader<'a> {
                 env_refs,
                 overridden: origin_info.map(|o| o.overridden).unwrap_or_default(),
             };
-            settings.push(setting);
             // `conf.data[k] = v` happens per key, so later keys see it
-            let l = self.layer_mut(layer);
-            if let Some(s) = settings.pop() {
-                l.insert(s);
-            }
+            self.store(layer, setting);
         }
         Ok(())
+    }
+
+    /// `conf.data[k] = v`. The default layer defines `globalconfig` as an
+    /// accessor whose setter turns itself into a plain value *on the default
+    /// layer*: the first layer (in load order) that assigns `globalconfig`
+    /// therefore changes the default, and only later layers get an own
+    /// property — so `globalconfig` in `~/.npmrc` beats `--globalconfig`.
+    fn store(&mut self, layer: Layer, setting: Setting) {
+        if layer != Layer::Default && setting.key == "globalconfig" && !self.globalconfig_captured {
+            self.globalconfig_captured = true;
+            self.layer_mut(Layer::Default).insert(setting);
+            return;
+        }
+        self.layer_mut(layer).insert(setting);
     }
 
     /// `isDefault(key)`: no non-default layer has an own property.

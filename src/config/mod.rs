@@ -6,9 +6,17 @@
 //! value, where it came from and what it shadows. [`validate`] reproduces
 //! `Config#validate` (ERR_INVALID_AUTH, ERR_INVALID_URL, invalid values).
 
+pub mod clean;
+#[rustfmt::skip]
+pub mod definitions;
+pub mod js_number;
 pub mod layer;
+pub mod legacy_url;
 pub mod load;
 pub mod nerf_dart;
+pub mod nopt;
+pub mod parse_field;
+pub mod types;
 pub mod validate;
 
 pub use layer::{FileStatus, Layer, LayerData, Origin, Setting};
