@@ -4,13 +4,17 @@
 //! Every decision mirrors `@npmcli/config/lib/index.js`; comments name the
 //! function reproduced.
 
-use super::definitions;
+use super::clean::CleanCtx;
+use super::definitions::{DEFINITIONS, NERF_DARTS};
 use super::layer::{FileStatus, FileText, Layer, LayerData, Origin, Setting};
 use super::{Config, Warning};
 use crate::env::Env;
 use crate::manifest::{self, workspaces};
-use crate::npmrc::decode::{Decoded, decode};
-use crate::npmrc::env_replace::{EnvRef, env_replace};
+use super::parse_field::{FieldCtx, parse_field_traced};
+use super::types::{Default as DefDefault, NpmTypes, definition};
+use crate::npmrc::decode::{Decoded, LineRef, decode};
+use crate::npmrc::env_replace::{EnvRef, env_replace, process_env_get};
+use crate::npmrc::lexer::LineKind;
 use crate::value::{JsObject, Value};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +42,15 @@ pub enum LoadError {
     /// The same file would be loaded as two layers.
     #[error("{0}")]
     DoubleLoad(String),
+    /// Something npm's code throws while loading (a file `ini.decode()`
+    /// cannot handle, `url.parse` throwing on a cli value).
+    #[error("{message}")]
+    Thrown {
+        code: Option<String>,
+        message: String,
+        /// The file being loaded, when known.
+        file: Option<PathBuf>,
+    },
 }
 
 impl LoadError {
@@ -47,6 +60,7 @@ impl LoadError {
         match self {
             LoadError::Exclusive(_) | LoadError::DoubleLoad(_) => None,
             LoadError::Workspaces { code, .. } => Some(code),
+            LoadError::Thrown { code, .. } => code.as_deref(),
         }
     }
 }
@@ -75,6 +89,7 @@ struct Loader<'a> {
     local_package: Option<bool>,
     workspace: Option<PathBuf>,
     remain: Vec<String>,
+    types: NpmTypes,
     /// Whether a layer has assigned `globalconfig` through the default
     /// layer's setter (see [`Loader::store`]).
     globalconfig_captured: bool,
@@ -100,6 +115,7 @@ impl<'a> Loader<'a> {
             local_package: None,
             workspace: None,
             remain: Vec::new(),
+            types: NpmTypes::default(),
             globalconfig_captured: false,
         }
     }
@@ -198,15 +214,19 @@ impl<'a> Loader<'a> {
     /// `loadDefaults`.
     fn load_defaults(&mut self, global_prefix: &str) -> Result<(), LoadError> {
         let mut obj = JsObject::new();
-        for def in definitions::DEFINITIONS {
-            obj.insert(def.key.to_string(), def.default_value(&self.home));
+        for def in DEFINITIONS {
+            let value = match def.default {
+                DefDefault::Static(v) | DefDefault::Computed { literal: Some(v), .. } => v.to_value(),
+                DefDefault::Computed { literal: None, .. } => Value::Undefined,
+            };
+            obj.insert(def.key.to_string(), value);
         }
         obj.insert("prefix".into(), Value::Str(global_prefix.to_string()));
         if let Some(version) = self.npm_dir.as_deref().and_then(read_npm_version) {
             obj.insert("npm-version".into(), Value::Str(version));
         }
         let origins = obj.keys().iter().map(|k| (k.to_string(), None)).collect();
-        self.load_object(Layer::Default, "default values", obj, origins, None)
+        self.load_object(Layer::Default, "default values", obj, origins)
     }
 
     /// `loadBuiltinConfig`: `<npmPath>/npmrc`.
@@ -227,25 +247,30 @@ impl<'a> Loader<'a> {
 
     /// `loadCLI`: nopt over the npm flags.
     fn load_cli(&mut self) -> Result<(), LoadError> {
-        let parsed = super::nopt::parse_cli(&self.argv);
+        let ctx = CleanCtx {
+            types: &self.types,
+            home: &self.home,
+            cwd: &self.cwd,
+        };
+        let parsed = super::nopt::parse_argv(&self.argv, &self.types, &ctx).map_err(|e| {
+            LoadError::Thrown {
+                code: None,
+                message: e.to_string(),
+                file: None,
+            }
+        })?;
         self.load_warnings
             .extend(parsed.warnings.into_iter().map(Warning::new));
         self.queued_warnings
-            .extend(parsed.queued.into_iter().map(Warning::new));
+            .extend(parsed.queued.into_iter().map(|q| Warning::new(q.message)));
         self.remain = parsed.remain;
         let mut origins = Vec::new();
         for (key, _) in parsed.data.iter() {
             let mut o = Origin::layer(Layer::Cli);
-            o.arg = parsed.args.get(key).cloned();
+            o.arg = cli_arg_for(&self.argv, key);
             origins.push((key.to_string(), Some(EntryOrigin::simple(o))));
         }
-        self.load_object(
-            Layer::Cli,
-            "command line options",
-            parsed.data,
-            origins,
-            None,
-        )
+        self.load_object(Layer::Cli, "command line options", parsed.data, origins)
     }
 
     /// `loadEnv`: `npm_config_*` variables.
@@ -282,7 +307,7 @@ impl<'a> Loader<'a> {
                 (k.to_string(), o)
             })
             .collect();
-        self.load_object(Layer::Env, "environment", obj, origins, None)
+        self.load_object(Layer::Env, "environment", obj, origins)
     }
 
     /// `loadProjectConfig`.
@@ -423,8 +448,15 @@ impl<'a> Loader<'a> {
         match read {
             Ok(text) => {
                 let decoded = decode(&text.text);
+                if let Some(err) = &decoded.error {
+                    return Err(LoadError::Thrown {
+                        code: None,
+                        message: err.message.clone(),
+                        file: Some(PathBuf::from(path)),
+                    });
+                }
                 if layer == Layer::Project
-                    && decoded.object.get("prefix").is_some_and(Value::is_truthy)
+                    && decoded.value.get("prefix").is_some_and(Value::is_truthy)
                 {
                     let mut w = Warning::new(format!(
                         "npm error config prefix cannot be changed from project config: {path}."
@@ -434,14 +466,14 @@ impl<'a> Loader<'a> {
                 }
                 let text = Arc::new(text);
                 let origins = file_origins(&decoded, layer, Path::new(path));
-                let obj = decoded.object;
+                let obj = decoded.value;
                 {
                     let l = self.layer_mut(layer);
                     l.path = Some(PathBuf::from(path));
                     l.status = FileStatus::Loaded;
                     l.text = Some(text);
                 }
-                self.load_object(layer, path, obj, origins, None)
+                self.load_object(layer, path, obj, origins)
             }
             Err(code) => {
                 self.set_source(layer, path)?;
@@ -465,23 +497,29 @@ impl<'a> Loader<'a> {
         source: &str,
         obj: JsObject,
         origins: Vec<(String, Option<EntryOrigin>)>,
-        _unused: Option<()>,
     ) -> Result<(), LoadError> {
         self.set_source(layer, source)?;
-        let lookup = |name: &str| self.env.var(name).map(str::to_string);
+        let env = self.env;
+        let lookup = |name: &str| process_env_get(env, name);
+        let expand = |s: &str| env_replace(s, &lookup).value;
         'outer: for (raw_key, raw_value) in obj.iter() {
             let expanded_key = env_replace(raw_key, &lookup);
             let key = expanded_key.value.clone();
-            let field = super::parse_field::parse_field(
+            let (value, expanded) = parse_field_traced(
                 raw_value,
                 &key,
-                &super::parse_field::FieldCtx {
+                &FieldCtx {
                     home: &self.home,
                     cwd: &self.cwd,
-                    env_lookup: &lookup,
+                    expand: &expand,
+                    types: &self.types,
                     list_element: false,
                 },
             );
+            let value_refs: Vec<EnvRef> = expanded
+                .iter()
+                .flat_map(|s| env_replace(s, &lookup).refs)
+                .collect();
             let origin_info = origins
                 .iter()
                 .find(|(k, _)| k == raw_key)
@@ -490,13 +528,13 @@ impl<'a> Loader<'a> {
                 .as_ref()
                 .map_or_else(|| Origin::layer(layer), |o| o.winner.clone());
             if layer != Layer::Default {
-                if let Some(message) = definitions::deprecated(&key) {
+                if let Some(message) = definition(&key).and_then(|d| d.deprecated) {
                     let mut w = Warning::new(format!("npm warn config {key} {message}"));
                     w.origin = Some(origin.clone());
                     w.key = Some(key.clone());
                     self.load_warnings.push(w);
                 }
-                if let Some(def) = definitions::definition(raw_key) {
+                if let Some(def) = definition(raw_key) {
                     for exclusive in def.exclusive {
                         if !self.is_default(exclusive) {
                             if layer == Layer::Env && self.get_in(exclusive, Layer::Cli).is_some() {
@@ -518,12 +556,12 @@ impl<'a> Loader<'a> {
                 }
             }
             let mut env_refs: Vec<EnvRef> = expanded_key.refs;
-            env_refs.extend(field.env_refs);
+            env_refs.extend(value_refs);
             let setting = Setting {
                 key,
                 raw_key: raw_key.to_string(),
                 raw: raw_value.clone(),
-                value: field.value,
+                value,
                 origin,
                 env_refs,
                 overridden: origin_info.map(|o| o.overridden).unwrap_or_default(),
@@ -574,33 +612,45 @@ impl EntryOrigin {
 }
 
 /// The file origin of every top-level key of a decoded `.npmrc`.
-fn file_origins(
-    decoded: &Decoded,
-    layer: Layer,
-    path: &Path,
-) -> Vec<(String, Option<EntryOrigin>)> {
+fn file_origins(decoded: &Decoded, layer: Layer, path: &Path) -> Vec<(String, Option<EntryOrigin>)> {
+    let to_origin = |l: &LineRef| {
+        let mut origin = Origin::layer(layer);
+        origin.file = Some(path.to_path_buf());
+        origin.line = u32::try_from(l.number).ok();
+        origin.line_span = Some(l.span.clone());
+        match decoded.lines.get(l.index).map(|line| &line.kind) {
+            Some(LineKind::Entry(e)) => {
+                origin.key_span = Some(e.key.span.clone());
+                origin.value_span = e.raw_value.as_ref().map(|v| v.span.clone());
+            }
+            Some(LineKind::Section(sec)) => origin.key_span = Some(sec.name.span.clone()),
+            _ => {}
+        }
+        origin
+    };
     decoded
         .origins
         .iter()
-        .map(|(key, o)| {
-            let to_origin = |l: &crate::npmrc::decode::LineRef| {
-                let mut origin = Origin::layer(layer);
-                origin.file = Some(path.to_path_buf());
-                origin.line = Some(l.line);
-                origin.line_span = Some(l.line_span.clone());
-                origin.key_span = l.key_span.clone();
-                origin.value_span = l.value_span.clone();
-                origin
-            };
-            (
-                key.clone(),
-                Some(EntryOrigin {
-                    winner: to_origin(&o.winner),
-                    overridden: o.overridden.iter().map(to_origin).collect(),
-                }),
-            )
+        .map(|o| {
+            let entry = o.winner.as_ref().map(|w| EntryOrigin {
+                winner: to_origin(w),
+                overridden: o.overridden.iter().map(to_origin).collect(),
+            });
+            (o.key.clone(), entry)
         })
         .collect()
+}
+
+/// The command-line argument that set `key` (last one wins), for display.
+fn cli_arg_for(argv: &[String], key: &str) -> Option<String> {
+    argv.iter()
+        .rev()
+        .find(|a| {
+            let name = a.trim_start_matches('-');
+            let name = name.split('=').next().unwrap_or(name);
+            name == key || name.strip_prefix("no-") == Some(key)
+        })
+        .cloned()
 }
 
 /// `loadEnv`'s key transform: `_` → `-` except a leading one, lower-cased,
@@ -629,7 +679,7 @@ fn js_to_lower_case(s: &str) -> String {
 /// `checkUnknown(where, key)`: the queued "Unknown … config" warning, if any.
 #[must_use]
 pub fn unknown_key_warning(layer: Layer, key: &str) -> Option<String> {
-    if definitions::is_known(key) || matches!(key, "npm-version" | "global-prefix" | "local-prefix")
+    if definition(key).is_some() || matches!(key, "npm-version" | "global-prefix" | "local-prefix")
     {
         return None;
     }
@@ -645,7 +695,7 @@ pub fn unknown_key_warning(layer: Layer, key: &str) -> Option<String> {
         ));
     }
     let base = key.rsplit(':').next().unwrap_or(key);
-    if definitions::is_known(base) || definitions::NERF_DARTS.contains(&base) {
+    if definition(base).is_some() || NERF_DARTS.contains(&base) {
         return None;
     }
     Some(format!(
