@@ -120,6 +120,11 @@ const main = async () => {
   if (configScope && !/^@/.test(configScope)) {
     config.set('scope', `@${configScope}`, config.find('scope'))
   }
+  // validate() deletes invalid values from the layers but the (cached) flat
+  // options keep them: remember which layer held each key before it runs
+  const LAYERS = ['cli', 'env', 'project', 'user', 'global', 'builtin', 'default']
+  const preValidation = new Map(LAYERS.map(w => [w, new Set(Object.keys(config.data.get(w).data))]))
+  const findPre = (key) => LAYERS.find(w => preValidation.get(w).has(key)) || null
   let validation = null
   try {
     config.validate()
@@ -168,7 +173,7 @@ const main = async () => {
     return null
   }
   const describeKey = (key, opts, pubConfigKeys) => {
-    let where = config.find(key)
+    let where = findPre(key)
     if (pubConfigKeys && pubConfigKeys.has(key)) {
       where = 'publishConfig'
     }
@@ -220,8 +225,16 @@ const main = async () => {
       scope_auth_key: a.scopeAuthKey || null,
     }
   }
+  // the URL as it goes on the wire (minipass-fetch parses it with WHATWG URL)
+  const wireUrl = (u) => {
+    try {
+      return new URL(u).href
+    } catch {
+      return u
+    }
+  }
   const reqOut = (rec, opts, pubConfigKeys) => rec
-    ? { url: rec.url, method: rec.method, auth: authOf(rec, opts, pubConfigKeys) }
+    ? { url: wireUrl(rec.url), method: rec.method, auth: authOf(rec, opts, pubConfigKeys) }
     : null
 
   // ---- lockfile --------------------------------------------------------
@@ -285,7 +298,7 @@ const main = async () => {
       key = 'registry'
     }
     const url = npmFetch.pickRegistry(scoped, opts)
-    const where = key ? config.find(key) : null
+    const where = key ? findPre(key) : null
     return {
       url,
       key,
@@ -457,7 +470,7 @@ const main = async () => {
     }
     const put = recorder.since(m).find(x => x.method === 'PUT')
     if (put) {
-      res.url = put.url
+      res.url = wireUrl(put.url)
       res.auth = authOf(put, opts, pubConfigKeys)
     }
     if (!res.error && putErr) {
@@ -500,7 +513,7 @@ const main = async () => {
       err = e
     }
     const r = recorder.since(m)[0]
-    urls.push({ url: r ? r.url : u, auth: r ? authOf(r, flat) : null, error: errObj(err) })
+    urls.push({ url: r ? wireUrl(r.url) : u, auth: r ? authOf(r, flat) : null, error: errObj(err) })
   }
 
   const doc = {
