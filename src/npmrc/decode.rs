@@ -170,6 +170,10 @@ impl State {
         section: Option<&Option<String>>,
         line: usize,
     ) -> Result<(), Thrown> {
+        if e.key.value == Value::Null {
+            // `keyRaw.length` on a key that JSON-parsed to null.
+            return Err(Thrown("Cannot read properties of null (reading 'length')".into()));
+        }
         if e.prop == "__proto__" && e.key.value.as_str().is_some() {
             return Ok(());
         }
@@ -378,6 +382,7 @@ mod tests {
             ("a=x\n[a]\nb=1", r#"{"a":"x"}"#),
             ("a\\.b=1\n[c]\nd\\.e=2", r#"{"a\\.b":"1","c":{"d\\.e":"2"}}"#),
             ("a=1\na=2", r#"{"a":"2"}"#),
+            ("'null'=x", "THROWS Cannot read properties of null (reading 'length')"),
             ("a[]=1\na[]=2\na=3", r#"{"a":["1","2","3"]}"#),
             ("a=1\na[]=2", r#"{"a":["1","2"]}"#),
             ("__proto__=1\n[__proto__]\nx=1\ny=2", "{}"),
