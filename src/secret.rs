@@ -303,3 +303,30 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
+
+/// Redacts free text (a warning, a log line): URL passwords become `***`
+/// and known token formats keep only their prefix (`npm_***`).
+#[must_use]
+pub fn redact_text(text: &str) -> String {
+    let text = redact_url_passwords(text);
+    let tokens = find_tokens(&text);
+    if tokens.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for t in tokens {
+        let matched = text.get(t.span.clone()).unwrap_or("");
+        let prefix = KNOWN_PREFIXES
+            .iter()
+            .find(|p| matched.starts_with(**p))
+            .copied()
+            .unwrap_or("");
+        out.push_str(text.get(last..t.span.start).unwrap_or(""));
+        out.push_str(prefix);
+        out.push_str("***");
+        last = t.span.end;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    out
+}

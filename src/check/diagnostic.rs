@@ -25,10 +25,26 @@ impl Severity {
 }
 
 /// A place in a file: path and byte range.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     pub file: PathBuf,
     pub span: Range<usize>,
+}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Location {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.file, self.span.start, self.span.end).cmp(&(
+            &other.file,
+            other.span.start,
+            other.span.end,
+        ))
+    }
 }
 
 /// A labelled place.

@@ -121,14 +121,15 @@ fn origin_json(o: &Origin) -> J {
 
 fn setting_json(config: &Config, s: &Setting) -> J {
     let mut shadowed: Vec<J> = s.overridden.iter().rev().map(origin_json).collect();
-    for lower in config
-        .all_settings(&s.key)
-        .into_iter()
-        .skip(1)
-        .filter(|l| l.origin.layer != Layer::Default)
-    {
-        shadowed.push(origin_json(&lower.origin));
-        shadowed.extend(lower.overridden.iter().rev().map(origin_json));
+    let own = config.find(&s.key);
+    for layer in config.layers.iter().rev() {
+        if layer.layer == Layer::Default || Some(layer.layer) >= own {
+            continue;
+        }
+        if let Some(lower) = layer.get(&s.key) {
+            shadowed.push(origin_json(&lower.origin));
+            shadowed.extend(lower.overridden.iter().rev().map(origin_json));
+        }
     }
     let mut m = Map::new();
     m.insert("value".into(), display_json(&s.key, &s.value));
@@ -188,6 +189,10 @@ fn validation_error_json(v: &Validation) -> J {
                 AuthAction::Rename { to } => json!({"action": "rename", "from": p.key, "to": to, "where": p.layer.name()}),
             }).collect::<Vec<_>>(),
         }),
+        Some(e @ ValidationError::Thrown { .. }) => json!({
+            "code": e.code(),
+            "message": e.message(),
+        }),
         Some(e @ ValidationError::InvalidUrl { registry, .. }) => json!({
             "code": e.code(),
             "message": e.message(),
@@ -203,7 +208,7 @@ fn all_warnings(config: &Config, v: &Validation) -> Vec<String> {
         .iter()
         .chain(v.warnings.iter())
         .chain(config.queued_warnings.iter())
-        .map(|w| secret::redact_url_passwords(&w.text))
+        .map(|w| secret::redact_text(&w.text))
         .collect()
 }
 
@@ -317,7 +322,9 @@ fn write_list(out: &mut dyn Write, config: &Config, v: &Validation) -> std::io::
         None => {}
         Some(e) => {
             writeln!(out, "\n; every npm command except `npm config` fails:")?;
-            writeln!(out, "; npm error code {}", e.code())?;
+            if let Some(code) = e.code() {
+                writeln!(out, "; npm error code {code}")?;
+            }
             for line in e.message().lines() {
                 writeln!(out, "; npm error {line}")?;
             }

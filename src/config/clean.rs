@@ -456,3 +456,16 @@ mod tests {
         assert_eq!(s("1.2"), None);
     }
 }
+
+impl CleanError {
+    /// node's error code (`ERR_INVALID_URL`), when the error has one.
+    #[must_use]
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            CleanError::Url(crate::config::legacy_url::LegacyUrlError::InvalidUrl) => {
+                Some("ERR_INVALID_URL")
+            }
+            CleanError::Url(_) => None,
+        }
+    }
+}

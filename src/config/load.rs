@@ -7,11 +7,11 @@
 use super::clean::CleanCtx;
 use super::definitions::{DEFINITIONS, NERF_DARTS};
 use super::layer::{FileStatus, FileText, Layer, LayerData, Origin, Setting};
+use super::parse_field::{FieldCtx, parse_field_traced};
+use super::types::{Default as DefDefault, NpmTypes, definition};
 use super::{Config, Warning};
 use crate::env::Env;
 use crate::manifest::{self, workspaces};
-use super::parse_field::{FieldCtx, parse_field_traced};
-use super::types::{Default as DefDefault, NpmTypes, definition};
 use crate::npmrc::decode::{Decoded, LineRef, decode};
 use crate::npmrc::env_replace::{EnvRef, env_replace, process_env_get};
 use crate::npmrc::lexer::LineKind;
@@ -151,6 +151,7 @@ impl<'a> Loader<'a> {
             workspace: self.workspace,
             global_prefix,
             home: self.home,
+            cwd: self.cwd,
             npm_dir: self.npm_dir,
             remain: self.remain,
             load_warnings: self.load_warnings,
@@ -216,7 +217,10 @@ impl<'a> Loader<'a> {
         let mut obj = JsObject::new();
         for def in DEFINITIONS {
             let value = match def.default {
-                DefDefault::Static(v) | DefDefault::Computed { literal: Some(v), .. } => v.to_value(),
+                DefDefault::Static(v)
+                | DefDefault::Computed {
+                    literal: Some(v), ..
+                } => v.to_value(),
                 DefDefault::Computed { literal: None, .. } => Value::Undefined,
             };
             obj.insert(def.key.to_string(), value);
@@ -529,7 +533,8 @@ impl<'a> Loader<'a> {
                 .map_or_else(|| Origin::layer(layer), |o| o.winner.clone());
             if layer != Layer::Default {
                 if let Some(message) = definition(&key).and_then(|d| d.deprecated) {
-                    let mut w = Warning::new(format!("npm warn config {key} {message}"));
+                    let mut w =
+                        Warning::new(npm_log("warn", "config", &format!("{key} {message}")));
                     w.origin = Some(origin.clone());
                     w.key = Some(key.clone());
                     self.load_warnings.push(w);
@@ -612,7 +617,11 @@ impl EntryOrigin {
 }
 
 /// The file origin of every top-level key of a decoded `.npmrc`.
-fn file_origins(decoded: &Decoded, layer: Layer, path: &Path) -> Vec<(String, Option<EntryOrigin>)> {
+fn file_origins(
+    decoded: &Decoded,
+    layer: Layer,
+    path: &Path,
+) -> Vec<(String, Option<EntryOrigin>)> {
     let to_origin = |l: &LineRef| {
         let mut origin = Origin::layer(layer);
         origin.file = Some(path.to_path_buf());
@@ -651,6 +660,17 @@ fn cli_arg_for(argv: &[String], key: &str) -> Option<String> {
             name == key || name.strip_prefix("no-") == Some(key)
         })
         .cloned()
+}
+
+/// A log line as npm's display prints it: every line of a multi-line
+/// message gets the `npm <level> <title>` prefix.
+#[must_use]
+pub fn npm_log(level: &str, title: &str, message: &str) -> String {
+    message
+        .split('\n')
+        .map(|line| format!("npm {level} {title} {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `loadEnv`'s key transform: `_` → `-` except a leading one, lower-cased,

@@ -41,6 +41,8 @@ pub struct Config {
     pub global_prefix: PathBuf,
     /// `home` (`$HOME`).
     pub home: PathBuf,
+    /// The working directory npm runs in (`process.cwd()`).
+    pub cwd: PathBuf,
     /// npm's install folder (holds the builtin `npmrc`), when known.
     pub npm_dir: Option<PathBuf>,
     /// Positional arguments left over from the npm flags.
@@ -136,10 +138,10 @@ impl Config {
         keys
     }
 
-    /// The files npm considered (builtin, global, user, project), highest
-    /// precedence first.
+    /// The files npm considered, in precedence order from lowest: builtin,
+    /// global, user, project.
     pub fn files(&self) -> impl Iterator<Item = &LayerData> {
-        self.layers.iter().rev().filter(|l| l.layer.is_file())
+        self.layers.iter().filter(|l| l.layer.is_file())
     }
 
     /// The layer data that was read from `path`, if any.

@@ -18,6 +18,11 @@ pub enum ValidationError {
         message: String,
         problems: Vec<AuthProblem>,
     },
+    /// Anything else `validate()` throws (node's `url.parse` on a bad URL).
+    Thrown {
+        code: Option<String>,
+        message: String,
+    },
     /// `ERR_INVALID_URL`: the effective registry is not a URL.
     InvalidUrl {
         /// The registry value npm tried to nerf-dart.
@@ -30,10 +35,11 @@ pub enum ValidationError {
 impl ValidationError {
     /// `ERR_INVALID_AUTH` or `ERR_INVALID_URL`.
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Option<&str> {
         match self {
-            ValidationError::InvalidAuth { .. } => "ERR_INVALID_AUTH",
-            ValidationError::InvalidUrl { .. } => "ERR_INVALID_URL",
+            ValidationError::InvalidAuth { .. } => Some("ERR_INVALID_AUTH"),
+            ValidationError::InvalidUrl { .. } => Some("ERR_INVALID_URL"),
+            ValidationError::Thrown { code, .. } => code.as_deref(),
         }
     }
 
@@ -43,6 +49,7 @@ impl ValidationError {
         match self {
             ValidationError::InvalidAuth { message, .. } => message,
             ValidationError::InvalidUrl { .. } => "Invalid URL",
+            ValidationError::Thrown { message, .. } => message,
         }
     }
 }
@@ -103,13 +110,28 @@ pub fn validate(config: &Config) -> Validation {
         })
         .collect();
     let mut out = Validation::default();
+    let types = super::types::NpmTypes::default();
+    let ctx = super::clean::CleanCtx {
+        types: &types,
+        home: &config.home,
+        cwd: &config.cwd,
+    };
     let mut problems: Vec<AuthProblem> = Vec::new();
 
     for layer in [Layer::Global, Layer::User, Layer::Project, Layer::Env] {
         let source = config.layer(layer).source.clone();
         if let Some((_, obj)) = data.iter_mut().find(|(l, _)| *l == layer) {
             let before: Vec<String> = obj.keys().iter().map(|k| (*k).to_string()).collect();
-            let result = super::clean::clean(obj, &source);
+            let result = match super::clean::clean(obj, &source, &ctx) {
+                Ok(r) => r,
+                Err(e) => {
+                    out.error = Some(ValidationError::Thrown {
+                        code: e.code().map(str::to_string),
+                        message: e.to_string(),
+                    });
+                    return out;
+                }
+            };
             for key in before {
                 if !obj.contains_key(&key) || result.removed.contains(&key) {
                     out.invalid.push(InvalidValue {

@@ -48,7 +48,10 @@ impl Props {
     fn get(&self, key: &str) -> Option<&Slot> {
         match index_of(key) {
             Some(i) => self.index.get(&i),
-            None => self.pos.get(key).and_then(|&p| self.named.get(p)?.as_ref().map(|(_, v)| v)),
+            None => self
+                .pos
+                .get(key)
+                .and_then(|&p| self.named.get(p)?.as_ref().map(|(_, v)| v)),
         }
     }
 
@@ -73,7 +76,8 @@ impl Props {
 
     fn keys(&self) -> Vec<String> {
         let idx = self.index.keys().map(u32::to_string);
-        idx.chain(self.named.iter().flatten().map(|(k, _)| k.clone())).collect()
+        idx.chain(self.named.iter().flatten().map(|(k, _)| k.clone()))
+            .collect()
     }
 
     fn entries(&self) -> impl Iterator<Item = (String, &Slot)> {
@@ -83,7 +87,11 @@ impl Props {
 }
 
 fn index_of(key: &str) -> Option<u32> {
-    if is_array_index(key) { key.parse().ok() } else { None }
+    if is_array_index(key) {
+        key.parse().ok()
+    } else {
+        None
+    }
 }
 
 #[derive(Debug)]
@@ -92,7 +100,11 @@ enum Node {
     /// `__proto__` hits the setter instead of creating a property.
     Object { props: Props, proto: bool },
     /// Elements (absent = hole), length, extra named properties.
-    Array { elems: BTreeMap<u32, Slot>, len: u64, extra: Props },
+    Array {
+        elems: BTreeMap<u32, Slot>,
+        len: u64,
+        extra: Props,
+    },
 }
 
 /// A JS exception raised by `decode()` (node would throw it).
@@ -108,7 +120,10 @@ pub struct Heap {
 impl Heap {
     /// `Object.create(null)`.
     pub fn new_object(&mut self) -> usize {
-        self.nodes.push(Node::Object { props: Props::default(), proto: false });
+        self.nodes.push(Node::Object {
+            props: Props::default(),
+            proto: false,
+        });
         self.nodes.len() - 1
     }
 
@@ -116,7 +131,11 @@ impl Heap {
     pub fn new_array(&mut self, items: Vec<Slot>) -> usize {
         let len = items.len() as u64;
         let elems = (0u32..).zip(items).collect();
-        self.nodes.push(Node::Array { elems, len, extra: Props::default() });
+        self.nodes.push(Node::Array {
+            elems,
+            len,
+            extra: Props::default(),
+        });
         self.nodes.len() - 1
     }
 
@@ -164,12 +183,22 @@ impl Heap {
     pub fn set(&mut self, target: &Slot, key: &str, v: Slot) -> Result<(), Thrown> {
         let Slot::Ref(id) = target else {
             if matches!(target, Slot::Prim(Value::Null | Value::Undefined)) {
-                let what = if *target == Slot::Prim(Value::Null) { "null" } else { "undefined" };
-                return Err(Thrown(format!("Cannot set properties of {what} (setting '{key}')")));
+                let what = if *target == Slot::Prim(Value::Null) {
+                    "null"
+                } else {
+                    "undefined"
+                };
+                return Err(Thrown(format!(
+                    "Cannot set properties of {what} (setting '{key}')"
+                )));
             }
             return Ok(());
         };
-        let new_len = if key == "length" { Some(self.array_length(&v)) } else { None };
+        let new_len = if key == "length" {
+            Some(self.array_length(&v))
+        } else {
+            None
+        };
         match self.nodes.get_mut(*id) {
             Some(Node::Object { props, proto }) => {
                 if !(*proto && key == "__proto__") {
@@ -239,10 +268,14 @@ impl Heap {
             Slot::Prim(p) => super::js::to_js_string(p),
             Slot::Ref(id) => match self.nodes.get(*id) {
                 Some(Node::Array { elems, len, .. }) => (0..*len)
-                    .map(|i| match u32::try_from(i).ok().and_then(|i| elems.get(&i)) {
-                        None | Some(Slot::Prim(Value::Null | Value::Undefined)) => String::new(),
-                        Some(s) => self.js_string(s),
-                    })
+                    .map(
+                        |i| match u32::try_from(i).ok().and_then(|i| elems.get(&i)) {
+                            None | Some(Slot::Prim(Value::Null | Value::Undefined)) => {
+                                String::new()
+                            }
+                            Some(s) => self.js_string(s),
+                        },
+                    )
                     .collect::<Vec<_>>()
                     .join(","),
                 _ => "[object Object]".into(),
@@ -294,7 +327,9 @@ impl Heap {
 
 fn check_len(n: u64) -> Result<(), Thrown> {
     if n > MAX_ARRAY_LEN {
-        Err(Thrown(format!("array longer than {MAX_ARRAY_LEN} (npmrc-doctor limit)")))
+        Err(Thrown(format!(
+            "array longer than {MAX_ARRAY_LEN} (npmrc-doctor limit)"
+        )))
     } else {
         Ok(())
     }
@@ -328,7 +363,14 @@ pub fn string_to_number(s: &str) -> f64 {
     if t.is_empty() {
         return 0.0;
     }
-    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
+    for (prefix, radix) in [
+        ("0x", 16),
+        ("0X", 16),
+        ("0o", 8),
+        ("0O", 8),
+        ("0b", 2),
+        ("0B", 2),
+    ] {
         if let Some(digits) = t.strip_prefix(prefix) {
             return radix_number(digits, radix);
         }
@@ -336,7 +378,11 @@ pub fn string_to_number(s: &str) -> f64 {
     let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
     let negative = t.starts_with('-');
     if unsigned == "Infinity" {
-        return if negative { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     if !is_decimal_literal(unsigned) {
         return f64::NAN;
@@ -403,8 +449,14 @@ mod tests {
         let mut h = Heap::default();
         let a = Slot::Ref(h.new_array(vec![Slot::Prim(Value::Str("x".into()))]));
         assert!(h.set(&a, "3", Slot::Prim(Value::Null)).is_ok());
-        assert!(h.set(&a, "length", Slot::Prim(Value::Str("abc".into()))).is_err());
-        assert!(h.set(&a, "length", Slot::Prim(Value::Str("2".into()))).is_ok());
+        assert!(
+            h.set(&a, "length", Slot::Prim(Value::Str("abc".into())))
+                .is_err()
+        );
+        assert!(
+            h.set(&a, "length", Slot::Prim(Value::Str("2".into())))
+                .is_ok()
+        );
         assert_eq!(
             h.to_value(&a),
             Value::Array(vec![Value::Str("x".into()), Value::Undefined])

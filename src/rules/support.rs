@@ -21,7 +21,9 @@ pub fn is_scope_registry_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     lower.contains('@')
         && lower.ends_with(":registry")
-        && lower.find('@').is_some_and(|at| at < lower.len() - ":registry".len())
+        && lower
+            .find('@')
+            .is_some_and(|at| at < lower.len() - ":registry".len())
 }
 
 /// A registry URL written in a checked file.
@@ -71,10 +73,11 @@ pub fn string_entries<'a>(
     cx: &Context<'a>,
 ) -> impl Iterator<Item = (&'a NpmrcDoc, &'a Line, &'a Entry, &'a str)> {
     cx.npmrc_files().iter().flat_map(|doc| {
-        doc.top_level_entries().filter_map(move |(line, entry)| match &entry.value {
-            Value::Str(s) => Some((doc, line, entry, s.as_str())),
-            _ => None,
-        })
+        doc.top_level_entries()
+            .filter_map(move |(line, entry)| match &entry.value {
+                Value::Str(s) => Some((doc, line, entry, s.as_str())),
+                _ => None,
+            })
     })
 }
 
@@ -87,7 +90,9 @@ pub fn registry_values(cx: &Context<'_>) -> Vec<RegistryValue> {
         if !is_registry_key(&entry.prop) {
             continue;
         }
-        let Some(raw) = &entry.raw_value else { continue };
+        let Some(raw) = &entry.raw_value else {
+            continue;
+        };
         let unquoted = raw.quote == Quote::None;
         let text_end = raw.span.end;
         out.push(RegistryValue {
