@@ -7,6 +7,8 @@
 //!   with byte spans, and `${VAR}` expansion;
 //! - [`config`]: npm's config layers, their discovery, merge, coercion and
 //!   validation (`@npmcli/config` 10);
+//! - [`spec`]: dependency specs, versions, ranges and package names
+//!   (`npm-package-arg`, `semver`, `validate-npm-package-name`);
 //! - [`cli`]: the commands built on top of it.
 
 pub mod cli;
@@ -14,4 +16,5 @@ pub mod config;
 pub mod env;
 pub mod npmrc;
 pub mod secret;
+pub mod spec;
 pub mod value;
