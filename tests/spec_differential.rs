@@ -6,6 +6,10 @@
 //! compares node's answer with ours. Without node/npm the tests print a
 //! `SKIPPED:` line and return.
 
+// Test harness: a failed spawn or a malformed oracle line must fail loudly,
+// and the counts/SKIPPED lines are meant for the test output.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,7 +24,10 @@ const WHERE: &str = "/work/proj";
 
 /// The global `node_modules` of npm, or `None` (printing `SKIPPED:`).
 fn npm_modules() -> Option<PathBuf> {
-    let found = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let root = found
         .then(|| Command::new("npm").args(["root", "-g"]).output().ok())
         .flatten()
@@ -54,7 +61,11 @@ fn oracle(modules: &Path, requests: &[Value]) -> Vec<Value> {
         .collect();
     writer.join().unwrap().unwrap();
     assert!(child.wait().unwrap().success());
-    assert_eq!(out.len(), requests.len(), "oracle answered a different number of lines");
+    assert_eq!(
+        out.len(),
+        requests.len(),
+        "oracle answered a different number of lines"
+    );
     out
 }
 
@@ -105,7 +116,11 @@ fn answer(q: &Value) -> Value {
             })
         }
         "npa" => guarded(npa::npa(s("arg"), q["where"].as_str())),
-        "resolve" => guarded(npa::resolve(q["name"].as_str(), s("spec"), q["where"].as_str())),
+        "resolve" => guarded(npa::resolve(
+            q["name"].as_str(),
+            s("spec"),
+            q["where"].as_str(),
+        )),
         other => panic!("unknown op {other}"),
     }
 }
@@ -122,7 +137,13 @@ fn check(what: &str, requests: &[Value]) {
         }
     }
     println!("{what}: {} cases, {} differ", requests.len(), bad.len());
-    assert!(bad.is_empty(), "{} of {} differ:\n{}", bad.len(), requests.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        requests.len(),
+        bad.join("\n")
+    );
 }
 
 /// A tiny deterministic generator (xorshift) so the corpus is stable.
@@ -163,7 +184,10 @@ fn generated_versions(n: usize) -> Vec<String> {
                 "{}{}{}{}",
                 rng.pick(&["", "", "v", "=", " ", "v=", "V", "\t"]),
                 rng.pick(RANGE_ATOMS),
-                rng.pick(&["", "", "", "-beta", "-0", "-01", "+b.1", "beta", "-a.b-c", ".4", " ", "-", "-x.007"]),
+                rng.pick(&[
+                    "", "", "", "-beta", "-0", "-01", "+b.1", "beta", "-a.b-c", ".4", " ", "-",
+                    "-x.007"
+                ]),
                 rng.pick(&["", "", "", "+build", "\n", "+", "-rc.1"])
             )
         })
@@ -183,7 +207,11 @@ fn semver_valid_and_valid_range_match_node() {
     ranges.extend(EXTRA_RANGES.iter().map(|s| (*s).to_string()));
     ranges.extend(generated_ranges(400));
     ranges.extend(corpus_specs());
-    let mut versions: Vec<String> = CRATES_MD_VERSIONS.iter().map(|s| (*s).to_string()).collect();
+    ranges.extend(long_inputs());
+    let mut versions: Vec<String> = CRATES_MD_VERSIONS
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
     versions.extend(generated_versions(250));
     versions.extend(ranges.iter().cloned());
     let mut reqs = semver_requests(&ranges, "validRange");
@@ -200,26 +228,60 @@ fn semver_satisfies_matches_node() {
         .iter()
         .filter(|r| semver::valid_range(r, true).is_some())
         .flat_map(|r| {
-            PROBES.iter().map(move |v| json!({"op": "satisfies", "version": v, "range": r, "loose": true}))
+            PROBES
+                .iter()
+                .map(move |v| json!({"op": "satisfies", "version": v, "range": r, "loose": true}))
         })
         .collect();
     check("semver satisfies", &reqs);
 }
 
+/// Inputs around the 256-character / 256-digit / 250-character limits.
+fn long_inputs() -> Vec<String> {
+    let d = |n: usize| "1".repeat(n);
+    vec![
+        format!("{}.0.0", d(256)),
+        format!("{}.0.0", d(257)),
+        format!("^{}.0.0", d(256)),
+        format!("1.2.3-{}", "a".repeat(250)),
+        format!("1.2.3-{}", "a".repeat(251)),
+        format!("1.2.3+{}", "b".repeat(251)),
+        format!("1.2.{}", "0".repeat(250)),
+        format!(" {}1.2.3", "v".repeat(260)),
+        vec!["^1.2.3"; 60].join(" || "),
+        vec![">=1.2.3 <2"; 40].join(" "),
+        format!("1.2.3 {}- 2", " ".repeat(10)),
+    ]
+}
+
 /// `(name, spec)` of every dependency in the real-world package.json corpus.
 fn corpus_deps() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-world/package-json");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-world/package-json");
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("SKIPPED: real-world package.json corpus ({} absent)", dir.display());
+        println!(
+            "SKIPPED: real-world package.json corpus ({} absent)",
+            dir.display()
+        );
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
     files.sort();
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
         let text = std::fs::read_to_string(f).unwrap_or_default();
-        let Ok(json) = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) else { continue };
-        for key in ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"] {
+        let Ok(json) = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) else {
+            continue;
+        };
+        for key in [
+            "dependencies",
+            "devDependencies",
+            "peerDependencies",
+            "optionalDependencies",
+        ] {
             for (name, spec) in json[key].as_object().into_iter().flatten() {
                 if let Some(spec) = spec.as_str() {
                     out.push((name.clone(), spec.to_string()));
@@ -241,10 +303,25 @@ fn npa_matches_node() {
         .iter()
         .map(|(n, s)| json!({"op": "resolve", "name": n, "spec": s, "where": WHERE}))
         .collect();
-    reqs.extend(deps.iter().map(|(n, s)| json!({"op": "npa", "arg": format!("{n}@{s}"), "where": WHERE})));
-    reqs.extend(NPA_ARGS.iter().map(|a| json!({"op": "npa", "arg": a, "where": WHERE})));
-    reqs.extend(NPA_ARGS.iter().map(|a| json!({"op": "resolve", "name": "x", "spec": a, "where": WHERE})));
-    println!("npa: {} corpus deps, {} hand-written args", deps.len(), NPA_ARGS.len());
+    reqs.extend(
+        deps.iter()
+            .map(|(n, s)| json!({"op": "npa", "arg": format!("{n}@{s}"), "where": WHERE})),
+    );
+    reqs.extend(
+        NPA_ARGS
+            .iter()
+            .map(|a| json!({"op": "npa", "arg": a, "where": WHERE})),
+    );
+    reqs.extend(
+        NPA_ARGS
+            .iter()
+            .map(|a| json!({"op": "resolve", "name": "x", "spec": a, "where": WHERE})),
+    );
+    println!(
+        "npa: {} corpus deps, {} hand-written args",
+        deps.len(),
+        NPA_ARGS.len()
+    );
     check("npm-package-arg", &reqs);
 }
 
@@ -255,16 +332,23 @@ fn package_names_match_node() {
     while names.len() < 300 {
         names.push(format!(
             "{}{}{}{}",
-            rng.pick(&["", "", "@", "@scope/", "@Scope/", " ", ".", "_", "-", "@a b/"]),
+            rng.pick(&[
+                "", "", "@", "@scope/", "@Scope/", " ", ".", "_", "-", "@a b/"
+            ]),
             rng.pick(NAME_PARTS),
-            rng.pick(&["", "", "/", "/x", "!", "~", "(1)", " ", "%20", "é", "*", "/.", "\u{feff}"]),
+            rng.pick(&[
+                "", "", "/", "/x", "!", "~", "(1)", " ", "%20", "é", "*", "/.", "\u{feff}"
+            ]),
             rng.pick(&["", "", "", "A", ".js", "-pkg", "\u{3000}"]),
         ));
     }
     names.push("a".repeat(214));
     names.push("a".repeat(215));
     names.push(format!("@s/{}", "b".repeat(212)));
-    let reqs: Vec<Value> = names.iter().map(|n| json!({"op": "name", "input": n})).collect();
+    let reqs: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"op": "name", "input": n}))
+        .collect();
     check("validate-npm-package-name", &reqs);
 }
 /// The 82 tricky ranges of crates.md §2.
@@ -479,86 +563,358 @@ const EXTRA_RANGES: &[&str] = &[
 ];
 
 const RANGE_OPS: &[&str] = &[
-    "", "", "", "^", "^", "~", "~>", ">", ">=", "<", "<=", "=", "> ", ">= ", "^ ", "~ ", "!", "==", "<>", "v", "=v",
+    "", "", "", "^", "^", "~", "~>", ">", ">=", "<", "<=", "=", "> ", ">= ", "^ ", "~ ", "!", "==",
+    "<>", "v", "=v",
 ];
 
 const RANGE_ATOMS: &[&str] = &[
-    "1", "1.2", "1.2.3", "0.0.1", "0.1.2", "0.0.0", "01.2.3", "1.02.3", "1.x", "1.2.x", "1.X.x", "x", "X", "*",
-    "1.2.*", "1.2.3-beta.1", "1.2.3-0", "2.0.0-rc.1+b", "1.2.3-alpha.01", "9007199254740991.0.0",
-    "9007199254740992.0.0", "99999999999999999999999", "1.2.3beta", "x.1", "1.x.3", "", "a", "1.2.3.4", "2",
-    "10.20.30", "0.0.x", "0.x", "3.4.5-a-b.c", "1.2.3-αβ",
+    "1",
+    "1.2",
+    "1.2.3",
+    "0.0.1",
+    "0.1.2",
+    "0.0.0",
+    "01.2.3",
+    "1.02.3",
+    "1.x",
+    "1.2.x",
+    "1.X.x",
+    "x",
+    "X",
+    "*",
+    "1.2.*",
+    "1.2.3-beta.1",
+    "1.2.3-0",
+    "2.0.0-rc.1+b",
+    "1.2.3-alpha.01",
+    "9007199254740991.0.0",
+    "9007199254740992.0.0",
+    "99999999999999999999999",
+    "1.2.3beta",
+    "x.1",
+    "1.x.3",
+    "",
+    "a",
+    "1.2.3.4",
+    "2",
+    "10.20.30",
+    "0.0.x",
+    "0.x",
+    "3.4.5-a-b.c",
+    "1.2.3-αβ",
 ];
 
-const RANGE_JOINERS: &[&str] = &[" ", "  ", " || ", "||", " - ", "-", ", ", "\t", " |||  ", "\u{a0}", " ||  || "];
+const RANGE_JOINERS: &[&str] = &[
+    " ", "  ", " || ", "||", " - ", "-", ", ", "\t", " |||  ", "\u{a0}", " ||  || ",
+];
 
 /// Versions probed with `satisfies` against every loosely valid range.
 const PROBES: &[&str] = &[
-    "0.0.0", "0.0.1", "0.0.2-0", "0.1.2", "1.0.0", "1.2.2", "1.2.3", "1.2.3-beta.1", "1.2.3-beta.2",
-    "1.2.4-alpha", "1.3.0", "2.0.0-0", "2.0.0", "2.3.4", "3.0.0", "10.20.30", "1.2.3-0", "v1.2.3", "=1.2.3",
-    "01.2.3", "",
+    "0.0.0",
+    "0.0.1",
+    "0.0.2-0",
+    "0.1.2",
+    "1.0.0",
+    "1.2.2",
+    "1.2.3",
+    "1.2.3-beta.1",
+    "1.2.3-beta.2",
+    "1.2.4-alpha",
+    "1.3.0",
+    "2.0.0-0",
+    "2.0.0",
+    "2.3.4",
+    "3.0.0",
+    "10.20.30",
+    "1.2.3-0",
+    "v1.2.3",
+    "=1.2.3",
+    "01.2.3",
+    "",
 ];
 
 /// Hand-written `npa()` arguments: every spec type and every error.
 const NPA_ARGS: &[&str] = &[
     // registry: names, tags, versions, ranges
-    "foo", "foo@", "foo@latest", "foo@next", "foo@1.2.3", "foo@v1.2.3", "foo@=1.2.3", "foo@ 1.2.3 ",
-    "foo@^1.2.3", "foo@~1.2", "foo@1.x", "foo@*", "foo@>=1.2.3 <2", "foo@1.2.3 - 2", "foo@^1 || ^2",
-    "foo@>=1.2.3, <2", "foo@~>1.2", "foo@1.2.3-beta.1", "foo@01.2.3", "@scope/pkg", "@scope/pkg@1.0.0",
-    "@scope/pkg@beta", "@Scope/Pkg@1", "Foo@1", "http", "http@1", "node_modules@1", "favicon.ico",
-    "_foo@1", ".foo@1", "-foo@1", " foo@1", "foo bar", "foo@not a tag!", "foo@>>1", "foo@^1.2.3.4",
-    "foo@<>1", "foo@tag%20x", "foo@tag/x", "foo@1.2.3 ", "@scope@1", "@scope", "@/x", "@a/b/c@1",
-    "latest", "1.2.3", "^1.2.3", "foo@@1", "foo@x@y", "a\u{e9}@1", "caf\u{e9}", "foo(1)@1",
+    "foo",
+    "foo@",
+    "foo@latest",
+    "foo@next",
+    "foo@1.2.3",
+    "foo@v1.2.3",
+    "foo@=1.2.3",
+    "foo@ 1.2.3 ",
+    "foo@^1.2.3",
+    "foo@~1.2",
+    "foo@1.x",
+    "foo@*",
+    "foo@>=1.2.3 <2",
+    "foo@1.2.3 - 2",
+    "foo@^1 || ^2",
+    "foo@>=1.2.3, <2",
+    "foo@~>1.2",
+    "foo@1.2.3-beta.1",
+    "foo@01.2.3",
+    "@scope/pkg",
+    "@scope/pkg@1.0.0",
+    "@scope/pkg@beta",
+    "@Scope/Pkg@1",
+    "Foo@1",
+    "http",
+    "http@1",
+    "node_modules@1",
+    "favicon.ico",
+    "_foo@1",
+    ".foo@1",
+    "-foo@1",
+    " foo@1",
+    "foo bar",
+    "foo@not a tag!",
+    "foo@>>1",
+    "foo@^1.2.3.4",
+    "foo@<>1",
+    "foo@tag%20x",
+    "foo@tag/x",
+    "foo@1.2.3 ",
+    "@scope@1",
+    "@scope",
+    "@/x",
+    "@a/b/c@1",
+    "latest",
+    "1.2.3",
+    "^1.2.3",
+    "foo@@1",
+    "foo@x@y",
+    "a\u{e9}@1",
+    "caf\u{e9}",
+    "foo(1)@1",
     // aliases
-    "a@npm:b", "a@npm:b@^1", "a@npm:@s/p@^1", "a@NPM:b@1", "@x/a@npm:b@latest", "a@npm:b@npm:c@1",
-    "a@npm:github:u/r", "a@npm:../dir", "a@npm:@s/p@file:x", "a@npm:", "a@npm:^1", "a@npm:@/x",
-    "a@npm:b@not a tag!", "npm:foo@1",
+    "a@npm:b",
+    "a@npm:b@^1",
+    "a@npm:@s/p@^1",
+    "a@NPM:b@1",
+    "@x/a@npm:b@latest",
+    "a@npm:b@npm:c@1",
+    "a@npm:github:u/r",
+    "a@npm:../dir",
+    "a@npm:@s/p@file:x",
+    "a@npm:",
+    "a@npm:^1",
+    "a@npm:@/x",
+    "a@npm:b@not a tag!",
+    "npm:foo@1",
     // hosted git
-    "user/repo", "user/repo#v1.0.0", "user/repo#semver:^1.2", "user/repo#semver:%5E1", "user/repo#path:sub/dir",
-    "user/repo#semver:^1::path:pkgs/a", "user/repo#a::b", "user/repo#semver:1::semver:2", "user/repo#a::semver:1",
-    "user/repo#semver:1::a", "user/repo#path:a::path:b", "user/repo#foo:bar", "user/repo#semver:%E0%A4%A",
-    "foo@user/repo", "foo@github:user/repo", "foo@github:user/repo#semver:^1", "github:user/repo.git",
-    "github:repo", "GitHub:user/repo", "gitlab:grp/sub/proj#main", "bitbucket:team/repo", "gist:abc123",
-    "gist:user/abc123#sha", "sourcehut:~user/repo", "git+https://github.com/u/r.git", "git+https://github.com/u/r.git#v1",
-    "https://github.com/u/r", "https://github.com/u/r.git", "https://www.github.com/u/r/tree/main",
-    "https://github.com/u/r/tree", "https://github.com/u/r/blob/main", "http://github.com/u/r",
-    "git://github.com/u/r.git#x", "git+ssh://git@github.com/u/r.git#semver:^2", "git+ssh://git@github.com:u/r.git",
-    "git@github.com:u/r.git", "git@gitlab.com:grp/proj.git#dev", "ssh://git@bitbucket.org/team/r.git",
-    "https://user:pass@github.com/u/r.git", "git+https://tok@github.com/u/r.git", "https://gitlab.com/g/p/-/archive.tar.gz",
-    "https://bitbucket.org/t/r/get/x.tar.gz", "https://git.sr.ht/~u/r", "git+https://gist.github.com/abc.git",
-    "https://github.com/u/r%ZZ", "git://constructor/x", "git://toString/x",
+    "user/repo",
+    "user/repo#v1.0.0",
+    "user/repo#semver:^1.2",
+    "user/repo#semver:%5E1",
+    "user/repo#path:sub/dir",
+    "user/repo#semver:^1::path:pkgs/a",
+    "user/repo#a::b",
+    "user/repo#semver:1::semver:2",
+    "user/repo#a::semver:1",
+    "user/repo#semver:1::a",
+    "user/repo#path:a::path:b",
+    "user/repo#foo:bar",
+    "user/repo#semver:%E0%A4%A",
+    "foo@user/repo",
+    "foo@github:user/repo",
+    "foo@github:user/repo#semver:^1",
+    "github:user/repo.git",
+    "github:repo",
+    "GitHub:user/repo",
+    "gitlab:grp/sub/proj#main",
+    "bitbucket:team/repo",
+    "gist:abc123",
+    "gist:user/abc123#sha",
+    "sourcehut:~user/repo",
+    "git+https://github.com/u/r.git",
+    "git+https://github.com/u/r.git#v1",
+    "https://github.com/u/r",
+    "https://github.com/u/r.git",
+    "https://www.github.com/u/r/tree/main",
+    "https://github.com/u/r/tree",
+    "https://github.com/u/r/blob/main",
+    "http://github.com/u/r",
+    "git://github.com/u/r.git#x",
+    "git+ssh://git@github.com/u/r.git#semver:^2",
+    "git+ssh://git@github.com:u/r.git",
+    "git@github.com:u/r.git",
+    "git@gitlab.com:grp/proj.git#dev",
+    "ssh://git@bitbucket.org/team/r.git",
+    "https://user:pass@github.com/u/r.git",
+    "git+https://tok@github.com/u/r.git",
+    "https://gitlab.com/g/p/-/archive.tar.gz",
+    "https://bitbucket.org/t/r/get/x.tar.gz",
+    "https://git.sr.ht/~u/r",
+    "git+https://gist.github.com/abc.git",
+    "https://github.com/u/r%ZZ",
+    "git://constructor/x",
+    "git://toString/x",
     // other git URLs
-    "git+ssh://git@example.com:team/repo.git#v1", "git+ssh://git@example.com:1234/repo.git", "git+ssh://example.com/r.git",
-    "git://example.com/r.git#abc", "git+https://example.com/r.git#semver:~1", "git+file:///tmp/repo.git",
-    "git+file://c:/repo", "git+http://example.com/r", "git+rsync://example.com/r", "git+ftp://example.com/r",
-    "git@example.com:r.git", "user@example.com:r.git#x",
+    "git+ssh://git@example.com:team/repo.git#v1",
+    "git+ssh://git@example.com:1234/repo.git",
+    "git+ssh://example.com/r.git",
+    "git://example.com/r.git#abc",
+    "git+https://example.com/r.git#semver:~1",
+    "git+file:///tmp/repo.git",
+    "git+file://c:/repo",
+    "git+http://example.com/r",
+    "git+rsync://example.com/r",
+    "git+ftp://example.com/r",
+    "git@example.com:r.git",
+    "user@example.com:r.git#x",
     // remote
-    "https://example.com/pkg.tgz", "http://example.com/pkg-1.0.0.tar.gz", "foo@https://example.com/x.tgz",
-    "https://", "http://[::1", "HTTPS://EXAMPLE.COM/A.TGZ",
+    "https://example.com/pkg.tgz",
+    "http://example.com/pkg-1.0.0.tar.gz",
+    "foo@https://example.com/x.tgz",
+    "https://",
+    "http://[::1",
+    "HTTPS://EXAMPLE.COM/A.TGZ",
     // unsupported protocols
-    "foo@workspace:*", "foo@workspace:^", "foo@workspace:../bar", "foo@catalog:", "foo@catalog:react18",
-    "foo@link:../bar", "foo@portal:../bar", "foo@patch:foo@1#x.patch", "foo@ftp://x.com/a.tgz", "foo@jsr:@std/x",
-    "foo@data:text/plain,x", "foo@mailto:a@b.c", "c:foo",
+    "foo@workspace:*",
+    "foo@workspace:^",
+    "foo@workspace:../bar",
+    "foo@catalog:",
+    "foo@catalog:react18",
+    "foo@link:../bar",
+    "foo@portal:../bar",
+    "foo@patch:foo@1#x.patch",
+    "foo@ftp://x.com/a.tgz",
+    "foo@jsr:@std/x",
+    "foo@data:text/plain,x",
+    "foo@mailto:a@b.c",
+    "c:foo",
     // files and directories
-    "./dir", "../dir", "../dir/", ".", "..", "/abs/dir", "~/dir", "~", "~user/dir", "./pkg.tgz", "pkg.tgz",
-    "pkg.tar.gz", "pkg.TAR", "dir/sub", "foo@./dir", "foo@../x/y.tgz", "foo@file:../x", "foo@file:./x",
-    "foo@file:x", "foo@file:/abs", "foo@file://abs", "foo@file:///abs", "foo@file:////abs",
-    "foo@file:/../x", "foo@file:///../x", "foo@file:~/x", "foo@file:~", "foo@FILE:../x", "foo@file:x y#z?",
-    "foo@file:a%20b", "foo@file:a\\b", "foo@file://[bad", "foo@file:C:/x", "foo@C:\\x", "foo@x:1",
-    "foo@/abs/pkg.tgz", "file:../rel", "file:", "",
+    "./dir",
+    "../dir",
+    "../dir/",
+    ".",
+    "..",
+    "/abs/dir",
+    "~/dir",
+    "~",
+    "~user/dir",
+    "./pkg.tgz",
+    "pkg.tgz",
+    "pkg.tar.gz",
+    "pkg.TAR",
+    "dir/sub",
+    "foo@./dir",
+    "foo@../x/y.tgz",
+    "foo@file:../x",
+    "foo@file:./x",
+    "foo@file:x",
+    "foo@file:/abs",
+    "foo@file://abs",
+    "foo@file:///abs",
+    "foo@file:////abs",
+    "foo@file:/../x",
+    "foo@file:///../x",
+    "foo@file:~/x",
+    "foo@file:~",
+    "foo@FILE:../x",
+    "foo@file:x y#z?",
+    "foo@file:a%20b",
+    "foo@file:a\\b",
+    "foo@file://[bad",
+    "foo@file:C:/x",
+    "foo@C:\\x",
+    "foo@x:1",
+    "foo@/abs/pkg.tgz",
+    "file:../rel",
+    "file:",
+    "",
 ];
 
 /// Hand-written package names.
 const NAMES: &[&str] = &[
-    "", "a", "foo", "foo-bar", "foo_bar", "foo.bar", "Foo", "FOO", ".foo", "-foo", "_foo", " foo", "foo ",
-    "\u{feff}foo", "foo\u{85}", "node_modules", "NODE_MODULES", "favicon.ico", "Favicon.ICO", "http", "HTTP",
-    "fs", "fs/promises", "node:test", "node:fs", "_http_agent", "@scope/foo", "@scope/.foo", "@scope/_foo",
-    "@scope/-foo", "@scope/Foo", "@Scope/foo", "@scope/foo bar", "@scope/foo/bar", "@/foo", "@scope",
-    "@scope/", "@", "foo/bar", "foo%20bar", "foo bar", "caf\u{e9}", "\u{1f600}", "foo!", "foo~", "foo'",
-    "foo(1)", "foo*", "@s/foo!", "@s!/foo", "@s~x/foo", "a/b!", "foo@1", "foo#x", "foo?x", "foo:bar",
-    "@scope/http", "@scope:x/y", "\u{130}nstanbul", "\u{3a3}", "..", ".", "a.", "a-", "a_", "0", "123",
+    "",
+    "a",
+    "foo",
+    "foo-bar",
+    "foo_bar",
+    "foo.bar",
+    "Foo",
+    "FOO",
+    ".foo",
+    "-foo",
+    "_foo",
+    " foo",
+    "foo ",
+    "\u{feff}foo",
+    "foo\u{85}",
+    "node_modules",
+    "NODE_MODULES",
+    "favicon.ico",
+    "Favicon.ICO",
+    "http",
+    "HTTP",
+    "fs",
+    "fs/promises",
+    "node:test",
+    "node:fs",
+    "_http_agent",
+    "@scope/foo",
+    "@scope/.foo",
+    "@scope/_foo",
+    "@scope/-foo",
+    "@scope/Foo",
+    "@Scope/foo",
+    "@scope/foo bar",
+    "@scope/foo/bar",
+    "@/foo",
+    "@scope",
+    "@scope/",
+    "@",
+    "foo/bar",
+    "foo%20bar",
+    "foo bar",
+    "caf\u{e9}",
+    "\u{1f600}",
+    "foo!",
+    "foo~",
+    "foo'",
+    "foo(1)",
+    "foo*",
+    "@s/foo!",
+    "@s!/foo",
+    "@s~x/foo",
+    "a/b!",
+    "foo@1",
+    "foo#x",
+    "foo?x",
+    "foo:bar",
+    "@scope/http",
+    "@scope:x/y",
+    "\u{130}nstanbul",
+    "\u{3a3}",
+    "..",
+    ".",
+    "a.",
+    "a-",
+    "a_",
+    "0",
+    "123",
 ];
 
 const NAME_PARTS: &[&str] = &[
-    "foo", "Foo", "http", "fs", "node_modules", "favicon.ico", "a.b", "x-y_z", "", "caf\u{e9}", "UPPER",
-    "with space", "semi;colon", "pct%", "tilde~", "bang!", "star*", "q'uote",
+    "foo",
+    "Foo",
+    "http",
+    "fs",
+    "node_modules",
+    "favicon.ico",
+    "a.b",
+    "x-y_z",
+    "",
+    "caf\u{e9}",
+    "UPPER",
+    "with space",
+    "semi;colon",
+    "pct%",
+    "tilde~",
+    "bang!",
+    "star*",
+    "q'uote",
 ];

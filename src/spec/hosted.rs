@@ -169,7 +169,11 @@ fn correct_url(giturl: &str) -> String {
     let mut url = giturl.to_string();
     if let Some(c) = last_colon {
         if first_at.is_none_or(|a| c > a) {
-            url = format!("{}/{}", giturl.get(..c).unwrap_or(""), giturl.get(c + 1..).unwrap_or(""));
+            url = format!(
+                "{}/{}",
+                giturl.get(..c).unwrap_or(""),
+                giturl.get(c + 1..).unwrap_or("")
+            );
         }
     }
     if last_index_before_hash(&url, ':').is_none() && !url.contains("//") {
@@ -238,14 +242,16 @@ pub fn from_url(giturl: &str) -> Result<Option<GitHost>, HostedError> {
         }
         from_extract(host.name, &parsed, &protocol)
     };
-    Ok(parts.map(|(user, project, committish, default_representation)| GitHost {
-        type_: host.name,
-        user,
-        auth,
-        project,
-        committish,
-        default_representation,
-    }))
+    Ok(parts.map(
+        |(user, project, committish, default_representation)| GitHost {
+            type_: host.name,
+            user,
+            auth,
+            project,
+            committish,
+            default_representation,
+        },
+    ))
 }
 
 fn auth_of(parsed: &Url, protocol: &str) -> Option<String> {
@@ -255,7 +261,11 @@ fn auth_of(parsed: &Url, protocol: &str) -> Option<String> {
     if !carries_auth || (user.is_empty() && pass.is_empty()) {
         return None;
     }
-    Some(if pass.is_empty() { user.to_string() } else { format!("{user}:{pass}") })
+    Some(if pass.is_empty() {
+        user.to_string()
+    } else {
+        format!("{user}:{pass}")
+    })
 }
 
 type Parts = (Option<String>, String, Option<String>, String);
@@ -319,12 +329,20 @@ fn extract(host: &str, url: &Url) -> Option<(Option<String>, String, Option<Stri
             if ty.is_some_and(|t| t != "tree") {
                 return None;
             }
-            let committish = if ty.is_none() { Some(frag) } else { seg.get(4).map(|s| (*s).to_string()) };
+            let committish = if ty.is_none() {
+                Some(frag)
+            } else {
+                seg.get(4).map(|s| (*s).to_string())
+            };
             let (user, project) = (at(1)?, strip_git(at(2)?));
             (!project.is_empty()).then(|| (Some(user.to_string()), project, committish))
         }
         "bitbucket" | "sourcehut" => {
-            let aux = if host == "bitbucket" { "get" } else { "archive" };
+            let aux = if host == "bitbucket" {
+                "get"
+            } else {
+                "archive"
+            };
             if seg.get(3) == Some(&aux) {
                 return None;
             }
@@ -366,7 +384,10 @@ fn maybe_hash(committish: Option<&str>) -> String {
 
 impl GitHost {
     fn domain(&self) -> &'static str {
-        HOSTS.iter().find(|h| h.name == self.type_).map_or("", |h| h.domain)
+        HOSTS
+            .iter()
+            .find(|h| h.name == self.type_)
+            .map_or("", |h| h.domain)
     }
 
     fn user_js(&self) -> &str {
@@ -376,10 +397,18 @@ impl GitHost {
     /// `toString({noGitPlus, noCommittish})` (the default representation).
     #[must_use]
     pub fn to_string_with(&self, no_git_plus: bool, no_committish: bool) -> String {
-        let committish = if no_committish { None } else { self.committish.as_deref() };
+        let committish = if no_committish {
+            None
+        } else {
+            self.committish.as_deref()
+        };
         let h = maybe_hash(committish);
         let (domain, user, project) = (self.domain(), self.user_js(), &self.project);
-        let auth = self.auth.as_deref().map(|a| format!("{a}@")).unwrap_or_default();
+        let auth = self
+            .auth
+            .as_deref()
+            .map(|a| format!("{a}@"))
+            .unwrap_or_default();
         let gist = self.type_ == "gist";
         let out = match self.default_representation.as_str() {
             "shortcut" if gist => format!("{}:{project}{h}", self.type_),
@@ -388,7 +417,9 @@ impl GitHost {
             "https" if self.type_ == "sourcehut" => format!("https://{domain}/{user}/{project}{h}"),
             "https" => format!("git+https://{auth}{domain}/{user}/{project}.git{h}"),
             "git" if gist => format!("git://{domain}/{project}.git{h}"),
-            "git" if self.type_ == "github" => format!("git://{auth}{domain}/{user}/{project}.git{h}"),
+            "git" if self.type_ == "github" => {
+                format!("git://{auth}{domain}/{user}/{project}.git{h}")
+            }
             _ if gist => format!("git+ssh://git@{domain}/{project}.git{h}"),
             _ => format!("git+ssh://git@{domain}/{user}/{project}.git{h}"),
         };
@@ -427,6 +458,9 @@ mod tests {
         assert_eq!(h.to_string_with(true, true), "https://github.com/a/b.git");
         let h = host("git@github.com:a/b.git");
         assert_eq!(h.default_representation, "sshurl");
-        assert_eq!(h.to_string_with(false, false), "git+ssh://git@github.com/a/b.git");
+        assert_eq!(
+            h.to_string_with(false, false),
+            "git+ssh://git@github.com/a/b.git"
+        );
     }
 }

@@ -21,26 +21,19 @@ pub mod semver;
 pub fn is_js_ws(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n'
-            | '\u{0B}'
-            | '\u{0C}'
-            | '\r'
-            | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
 /// The body of a regex character class equal to JS `\s` (for the `regex` crate).
-pub(crate) const JS_WS_CLASS: &str =
-    r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+pub(crate) const JS_WS_CLASS: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
 
 /// JavaScript `String.prototype.trim()`.
 #[must_use]
@@ -223,7 +216,10 @@ mod tests {
     fn number_strings_follow_js() {
         assert_eq!(js_number_string(3.0), "3");
         assert_eq!(js_number_string(1e21), "1e+21");
-        assert_eq!(js_number_string(12_345_678_901_234_567_890.0), "12345678901234567000");
+        assert_eq!(
+            js_number_string(12_345_678_901_234_567_890.0),
+            "12345678901234567000"
+        );
         assert_eq!(js_number_string(1.5e300), "1.5e+300");
         assert_eq!(js_number_string(0.5), "0.5");
         assert_eq!(js_digits_plus_one("9007199254740992"), "9007199254740992");

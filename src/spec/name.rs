@@ -103,57 +103,6 @@ fn done(warnings: Vec<String>, errors: Vec<String>) -> NameValidation {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_and_order() {
-        let v = validate(" _Http ");
-        assert_eq!(
-            v.errors,
-            vec![
-                "name cannot contain leading or trailing spaces",
-                "name can only contain URL-friendly characters"
-            ]
-        );
-        assert_eq!(v.warnings, vec!["name can no longer contain capital letters"]);
-        let v = validate("_x");
-        assert_eq!(v.errors, vec!["name cannot start with an underscore"]);
-        let v = validate("@scope/.x");
-        assert_eq!(v.errors, vec!["name cannot start with a period"]);
-        let v = validate("http");
-        assert!(v.valid_for_old_packages && !v.valid_for_new_packages);
-        assert_eq!(v.warnings, vec!["http is a core module name"]);
-        assert!(validate("@npmcli/config").valid_for_new_packages);
-        assert_eq!(validate("").errors, vec!["name length must be greater than zero"]);
-        assert_eq!(validate("a/b").errors, vec!["name can only contain URL-friendly characters"]);
-        assert_eq!(validate("FAVICON.ico").errors, vec!["favicon.ico is not a valid package name"]);
-        assert_eq!(
-            validate("foo(1)").warnings,
-            vec!["name can no longer contain special characters (\"~'!()*\")"]
-        );
-    }
-
-    #[test]
-    fn builtins_match_node() {
-        let Ok(out) = std::process::Command::new("node")
-            .arg("-e")
-            .arg("const r=require('child_process').execSync('npm root -g').toString().trim();console.log(JSON.stringify(require(r+'/npm/node_modules/validate-npm-package-name/lib/builtin-modules.json')))")
-            .output()
-        else {
-            println!("SKIPPED: builtin module list check (node not found)");
-            return;
-        };
-        if !out.status.success() {
-            println!("SKIPPED: builtin module list check (node/npm failed)");
-            return;
-        }
-        let list: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(list, BUILTIN_MODULES);
-    }
-}
-
 // Node core module names, generated from validate-npm-package-name 7.0.2
 // `lib/builtin-modules.json` (as bundled with npm 11.19.1). Do not edit by
 // hand; `tests::builtins_match_node` re-checks it against node when present.
@@ -233,3 +182,66 @@ pub const BUILTIN_MODULES: &[&str] = &[
     "node:test",
     "node:test/reporters",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_order() {
+        let v = validate(" _Http ");
+        assert_eq!(
+            v.errors,
+            vec![
+                "name cannot contain leading or trailing spaces",
+                "name can only contain URL-friendly characters"
+            ]
+        );
+        assert_eq!(
+            v.warnings,
+            vec!["name can no longer contain capital letters"]
+        );
+        let v = validate("_x");
+        assert_eq!(v.errors, vec!["name cannot start with an underscore"]);
+        let v = validate("@scope/.x");
+        assert_eq!(v.errors, vec!["name cannot start with a period"]);
+        let v = validate("http");
+        assert!(v.valid_for_old_packages && !v.valid_for_new_packages);
+        assert_eq!(v.warnings, vec!["http is a core module name"]);
+        assert!(validate("@npmcli/config").valid_for_new_packages);
+        assert_eq!(
+            validate("").errors,
+            vec!["name length must be greater than zero"]
+        );
+        assert_eq!(
+            validate("a/b").errors,
+            vec!["name can only contain URL-friendly characters"]
+        );
+        assert_eq!(
+            validate("FAVICON.ico").errors,
+            vec!["favicon.ico is not a valid package name"]
+        );
+        assert_eq!(
+            validate("foo(1)").warnings,
+            vec!["name can no longer contain special characters (\"~'!()*\")"]
+        );
+    }
+
+    #[test]
+    fn builtins_match_node() {
+        let Ok(out) = std::process::Command::new("node")
+            .arg("-e")
+            .arg("const r=require('child_process').execSync('npm root -g').toString().trim();console.log(JSON.stringify(require(r+'/npm/node_modules/validate-npm-package-name/lib/builtin-modules.json')))")
+            .output()
+        else {
+            println!("SKIPPED: builtin module list check (node not found)");
+            return;
+        };
+        if !out.status.success() {
+            println!("SKIPPED: builtin module list check (node/npm failed)");
+            return;
+        }
+        let list: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(list, BUILTIN_MODULES);
+    }
+}

@@ -108,7 +108,10 @@ impl fmt::Display for NpaError {
 impl std::error::Error for NpaError {}
 
 fn plain(message: impl Into<String>) -> NpaError {
-    NpaError { code: None, message: message.into() }
+    NpaError {
+        code: None,
+        message: message.into(),
+    }
 }
 
 fn re(src: &str) -> Regex {
@@ -122,8 +125,7 @@ fn re(src: &str) -> Regex {
 const DOT: &str = r"[^\n\r\x{2028}\x{2029}]";
 
 static IS_URL: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[gG][iI][tT][+])?[a-zA-Z]+:"));
-static IS_GIT: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"^[^@]+@[^:.]+\.[^:]+:{DOT}+$")));
+static IS_GIT: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"^[^@]+@[^:.]+\.[^:]+:{DOT}+$")));
 static IS_FILE_TYPE: LazyLock<Regex> =
     LazyLock::new(|| re(r"[.](?:[tT][gG][zZ]|[tT][aA][rR]\.[gG][zZ]|[tT][aA][rR])$"));
 static IS_PORT_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r":[0-9]+(/|$)"));
@@ -155,7 +157,14 @@ pub fn npa(arg: &str, where_: Option<&str>) -> Result<PackageArg, NpaError> {
         (None, arg.to_string())
     } else if let Some(i) = name_ends_at {
         let spec = arg.get(i + 1..).unwrap_or("");
-        (Some(name_part), if spec.is_empty() { "*".to_string() } else { spec.to_string() })
+        (
+            Some(name_part),
+            if spec.is_empty() {
+                "*".to_string()
+            } else {
+                spec.to_string()
+            },
+        )
     } else if validate(arg).valid_for_old_packages {
         (Some(arg), "*".to_string())
     } else {
@@ -168,7 +177,11 @@ pub fn npa(arg: &str, where_: Option<&str>) -> Result<PackageArg, NpaError> {
 ///
 /// # Errors
 /// Whatever npa throws for this name and spec (see [`NpaError`]).
-pub fn resolve(name: Option<&str>, spec: &str, where_: Option<&str>) -> Result<PackageArg, NpaError> {
+pub fn resolve(
+    name: Option<&str>,
+    spec: &str,
+    where_: Option<&str>,
+) -> Result<PackageArg, NpaError> {
     resolve_inner(name, spec, where_, None)
 }
 
@@ -250,7 +263,10 @@ fn resolve_inner(
     if spec.to_lowercase().starts_with("npm:") {
         return from_alias(res, &where_);
     }
-    let hosted = hosted::from_url(spec).map_err(|e| NpaError { code: None, message: e.0 })?;
+    let hosted = hosted::from_url(spec).map_err(|e| NpaError {
+        code: None,
+        message: e.0,
+    })?;
     if let Some(h) = hosted {
         from_hosted_git(res, h)
     } else if !spec.is_empty() && IS_URL.is_match(spec) {
@@ -271,10 +287,14 @@ fn set_git_attrs(res: &mut PackageArg, committish: Option<&str>) -> Result<(), N
     for part in committish.split("::") {
         if !part.contains(':') {
             if res.git_range.is_some() {
-                return Err(plain("cannot override existing semver range with a committish"));
+                return Err(plain(
+                    "cannot override existing semver range with a committish",
+                ));
             }
             if res.git_committish.is_some() {
-                return Err(plain("cannot override existing committish with a second committish"));
+                return Err(plain(
+                    "cannot override existing committish with a second committish",
+                ));
             }
             res.git_committish = Some(part.to_string());
             continue;
@@ -285,7 +305,9 @@ fn set_git_attrs(res: &mut PackageArg, committish: Option<&str>) -> Result<(), N
         match key {
             "semver" => {
                 if res.git_committish.is_some() {
-                    return Err(plain("cannot override existing committish with a semver range"));
+                    return Err(plain(
+                        "cannot override existing committish with a semver range",
+                    ));
                 }
                 if res.git_range.is_some() {
                     return Err(plain(
@@ -333,7 +355,11 @@ fn path_to_file_url(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    if out.starts_with("file:") { out } else { format!("file:{out}") }
+    if out.starts_with("file:") {
+        out
+    } else {
+        format!("file:{out}")
+    }
 }
 
 /// The `file:` URL fix-ups at the top of `fromFile`.
@@ -342,7 +368,10 @@ fn normalise_file_url(raw: String) -> String {
         return raw;
     }
     let rest = raw.get(5..).unwrap_or("");
-    let mut raw = if rest.starts_with("//") && !rest.get(2..).unwrap_or("").starts_with('/') && rest.len() > 2 {
+    let mut raw = if rest.starts_with("//")
+        && !rest.get(2..).unwrap_or("").starts_with('/')
+        && rest.len() > 2
+    {
         format!("file:/{rest}")
     } else {
         raw.clone()
@@ -358,12 +387,18 @@ fn normalise_file_url(raw: String) -> String {
 }
 
 fn from_file(mut res: PackageArg, where_: &str) -> Result<PackageArg, NpaError> {
-    res.type_ = if IS_FILE_TYPE.is_match(&res.raw_spec) { SpecType::File } else { SpecType::Directory };
+    res.type_ = if IS_FILE_TYPE.is_match(&res.raw_spec) {
+        SpecType::File
+    } else {
+        SpecType::Directory
+    };
     res.where_ = Some(where_.to_string());
     let raw = normalise_file_url(path_to_file_url(&res.raw_spec));
     let invalid = || plain("Invalid file: URL, must comply with RFC 8089");
     let base = format!("{}/", path_to_file_url(&path_resolve(&[where_])));
-    let resolved_url = Url::parse(&base).and_then(|b| b.join(&raw)).map_err(|_| invalid())?;
+    let resolved_url = Url::parse(&base)
+        .and_then(|b| b.join(&raw))
+        .map_err(|_| invalid())?;
     let spec_url = Url::parse(&raw).map_err(|_| invalid())?;
     let spec_path = decode_uri_component(spec_url.path()).ok_or_else(uri_malformed)?;
     let mut resolved_path = decode_uri_component(resolved_url.path()).ok_or_else(uri_malformed)?;
@@ -418,7 +453,8 @@ fn from_url(mut res: PackageArg) -> Result<PackageArg, NpaError> {
     })?;
     let protocol = format!("{}:", parsed.scheme());
     match protocol.as_str() {
-        "git:" | "git+http:" | "git+https:" | "git+rsync:" | "git+ftp:" | "git+file:" | "git+ssh:" => {
+        "git:" | "git+http:" | "git+https:" | "git+rsync:" | "git+ftp:" | "git+file:"
+        | "git+ssh:" => {
             res.type_ = SpecType::Git;
             let frag = parsed.fragment().unwrap_or("").to_string();
             set_git_attrs(&mut res, Some(&frag))?;
@@ -430,7 +466,11 @@ fn from_url(mut res: PackageArg) -> Result<PackageArg, NpaError> {
                 parsed.set_fragment(None);
                 parsed.to_string()
             };
-            res.fetch_spec = Some(fetch.strip_prefix("git+").map_or(fetch.clone(), str::to_string));
+            res.fetch_spec = Some(
+                fetch
+                    .strip_prefix("git+")
+                    .map_or(fetch.clone(), str::to_string),
+            );
         }
         "http:" | "https:" => {
             res.type_ = SpecType::Remote;
@@ -619,9 +659,15 @@ mod tests {
     #[test]
     fn other_specs() {
         assert_eq!(ok("a@npm:b@^1").type_, SpecType::Alias);
-        assert_eq!(npa("a@npm:b@npm:c", None).unwrap_err().message, "nested aliases not supported");
+        assert_eq!(
+            npa("a@npm:b@npm:c", None).unwrap_err().message,
+            "nested aliases not supported"
+        );
         let w = npa("a@workspace:*", None).unwrap_err();
-        assert_eq!(w.message, "Unsupported URL Type \"workspace:\": workspace:*");
+        assert_eq!(
+            w.message,
+            "Unsupported URL Type \"workspace:\": workspace:*"
+        );
         let d = ok("a@file:../x");
         assert_eq!(d.type_, SpecType::Directory);
         assert_eq!(d.save_spec.as_deref(), Some("file:../x"));
@@ -637,5 +683,19 @@ mod tests {
         assert_eq!(path_relative("/a", "/a/b"), "b");
         assert_eq!(path_relative("/a/b", "/"), "../..");
         assert_eq!(path_relative("/", "/a"), "a");
+    }
+}
+
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn npa_never_panics(s in "[ -~\\t\u{e9}\u{3000}]{0,40}") {
+            let _ = super::npa(&s, Some("/w"));
+            let _ = super::resolve(Some("x"), &s, Some("/w"));
+            let _ = crate::spec::name::validate(&s);
+        }
     }
 }

@@ -70,9 +70,8 @@ fn sources() -> Src {
     let build = format!(r"(?:\+({bi}(?:\.{bi})*))");
     let xi = format!(r"{ni}|x|X|\*");
     let xil = format!(r"{nil}|x|X|\*");
-    let xplain = |id: &str, pre: &str| {
-        format!(r"[v=\s]*({id})(?:\.({id})(?:\.({id})(?:{pre})?{build}?)?)?")
-    };
+    let xplain =
+        |id: &str, pre: &str| format!(r"[v=\s]*({id})(?:\.({id})(?:\.({id})(?:{pre})?{build}?)?)?");
     Src {
         fullplain: format!("v?{main}{pre}?{build}?"),
         looseplain: format!(r"[v=\s]*{main_loose}{pre_loose}?{build}?"),
@@ -84,7 +83,11 @@ fn sources() -> Src {
 
 /// `makeSafeRegex` from `internal/re.js`.
 fn make_safe(value: &str) -> String {
-    let subs = [(r"\s", 1usize), (r"\d", MAX_LENGTH), ("[a-zA-Z0-9-]", MAX_LENGTH - 6)];
+    let subs = [
+        (r"\s", 1usize),
+        (r"\d", MAX_LENGTH),
+        ("[a-zA-Z0-9-]", MAX_LENGTH - 6),
+    ];
     let mut v = value.to_string();
     for (token, max) in subs {
         v = v
@@ -157,10 +160,7 @@ static RE: LazyLock<Re> = LazyLock::new(|| {
             &format!(r"(\s*){gtlt}\s*({}|{})", s.looseplain, s.xrangeplain),
             true,
         ),
-        hyphen: compile(
-            &format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain),
-            true,
-        ),
+        hyphen: compile(&format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain), true),
         hyphen_loose: compile(
             &format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain_loose),
             true,
@@ -279,7 +279,10 @@ fn compare_ids(a: &Identifier, b: &Identifier) -> std::cmp::Ordering {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.to_string().encode_utf16().cmp(b.to_string().encode_utf16()),
+        (None, None) => a
+            .to_string()
+            .encode_utf16()
+            .cmp(b.to_string().encode_utf16()),
     }
 }
 
@@ -288,7 +291,8 @@ impl Version {
     #[must_use]
     pub fn compare(&self, other: &Version) -> std::cmp::Ordering {
         use std::cmp::Ordering;
-        let main = (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch));
+        let main =
+            (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch));
         if main != Ordering::Equal {
             return main;
         }
@@ -334,7 +338,11 @@ impl Comparator {
 
     fn new(comp: &str, loose: bool) -> Option<Comparator> {
         let comp = js_split_ws(js_trim(comp)).join(" ");
-        let re = if loose { &RE.comparator_loose } else { &RE.comparator };
+        let re = if loose {
+            &RE.comparator_loose
+        } else {
+            &RE.comparator
+        };
         let m = re.captures(&comp)?;
         let mut operator = m.get(1).map_or("", |g| g.as_str()).to_string();
         if operator == "=" {
@@ -430,7 +438,9 @@ fn replace_first(re: &Regex, s: &str, f: impl Fn(&Captures<'_>) -> String) -> St
     match re.captures(s) {
         None => s.to_string(),
         Some(c) => {
-            let Some(m) = c.get(0) else { return s.to_string() };
+            let Some(m) = c.get(0) else {
+                return s.to_string();
+            };
             let mut out = String::with_capacity(s.len());
             out.push_str(s.get(..m.start()).unwrap_or(""));
             out.push_str(&f(&c));
@@ -507,8 +517,7 @@ fn replace_xrange(comp: &str, loose: bool) -> String {
     replace_first(re, comp, |c| {
         let whole = gs(c, 0);
         let (mj, mn, pt) = (g(c, 2), g(c, 3), g(c, 4));
-        if (is_x(mj) && !is_x(mn)) || (is_x(mn) && pt.is_some_and(|p| !p.is_empty()) && !is_x(pt))
-        {
+        if (is_x(mj) && !is_x(mn)) || (is_x(mn) && pt.is_some_and(|p| !p.is_empty()) && !is_x(pt)) {
             return comp.to_string();
         }
         let xm_major = is_x(mj);
@@ -619,7 +628,10 @@ fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
     });
     let range = replace_all(&RE.tilde_trim, &range, |c| format!("{}~", gs(c, 1)));
     let range = replace_all(&RE.caret_trim, &range, |c| format!("{}^", gs(c, 1)));
-    let joined: Vec<String> = range.split(' ').map(|c| parse_comparator(c, loose)).collect();
+    let joined: Vec<String> = range
+        .split(' ')
+        .map(|c| parse_comparator(c, loose))
+        .collect();
     let joined = joined.join(" ");
     let list = js_split_ws(&joined)
         .into_iter()
@@ -663,7 +675,10 @@ pub fn parse_range(range: &str, loose: bool) -> Option<Range> {
         if set.is_empty() {
             set = vec![first];
         } else if set.len() > 1 {
-            if let Some(any) = set.iter().find(|c| c.len() == 1 && c.iter().all(|x| x.semver.is_none())) {
+            if let Some(any) = set
+                .iter()
+                .find(|c| c.len() == 1 && c.iter().all(|x| x.semver.is_none()))
+            {
                 set = vec![any.clone()];
             }
         }
@@ -681,7 +696,9 @@ pub fn valid_range(range: &str, loose: bool) -> Option<String> {
 /// `semver.satisfies(version, range, loose)`.
 #[must_use]
 pub fn satisfies(version: &str, range: &str, loose: bool) -> bool {
-    let Some(range) = parse_range(range, loose) else { return false };
+    let Some(range) = parse_range(range, loose) else {
+        return false;
+    };
     if version.is_empty() {
         return false;
     }
@@ -699,7 +716,10 @@ mod tests {
         assert_eq!(valid("=1.2.3", true).as_deref(), Some("1.2.3"));
         assert_eq!(valid("1.2.3-", true).as_deref(), Some("1.2.3--"));
         assert_eq!(valid("1.2.3-01", true).as_deref(), Some("1.2.3-1"));
-        assert_eq!(valid("9007199254740991.0.0", false).as_deref(), Some("9007199254740991.0.0"));
+        assert_eq!(
+            valid("9007199254740991.0.0", false).as_deref(),
+            Some("9007199254740991.0.0")
+        );
         assert_eq!(valid("9007199254740992.0.0", false), None);
         assert_eq!(valid("1.2.3+build.5", false).as_deref(), Some("1.2.3"));
         assert_eq!(valid("1.2.3\n", false).as_deref(), Some("1.2.3"));
@@ -724,7 +744,10 @@ mod tests {
             assert_eq!(valid_range(r, false).as_deref(), want, "{r:?}");
         }
         assert_eq!(valid_range("1.2.3 - ", true).as_deref(), Some("1.2.3"));
-        assert_eq!(valid_range("^1.2.3-", true).as_deref(), Some(">=1.2.3-- <2.0.0-0"));
+        assert_eq!(
+            valid_range("^1.2.3-", true).as_deref(),
+            Some(">=1.2.3-- <2.0.0-0")
+        );
         assert_eq!(valid_range("1.2.3 - ", false), None);
     }
 
@@ -736,5 +759,22 @@ mod tests {
         assert!(satisfies("1.2.3-beta.2", "^1.2.3-beta.1", true));
         assert!(!satisfies("1.2.3", "1.2.3 2.3.4", true));
         assert!(satisfies("0.0.0", "^1.2.3 || ", true));
+    }
+}
+
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn semver_functions_never_panic(s in "[ -~\\t\\n\u{a0}\u{3000}\u{feff}αβ]{0,40}") {
+            let _ = super::valid(&s, true);
+            let _ = super::valid(&s, false);
+            let _ = super::valid_range(&s, true);
+            let _ = super::valid_range(&s, false);
+            let _ = super::satisfies("1.2.3", &s, true);
+            let _ = super::satisfies(&s, "*", false);
+        }
     }
 }
