@@ -7,6 +7,8 @@
 //!   with byte spans, and `${VAR}` expansion;
 //! - [`config`]: npm's config layers, their discovery, merge, coercion and
 //!   validation (`@npmcli/config` 10);
+//! - [`spec`]: dependency specs, versions, ranges and package names
+//!   (`npm-package-arg`, `semver`, `validate-npm-package-name`);
 //! - [`cli`]: the commands built on top of it.
 
 pub mod check;
@@ -18,5 +20,6 @@ pub mod npmrc;
 pub mod report;
 pub mod rules;
 pub mod secret;
+pub mod spec;
 pub mod util;
 pub mod value;

@@ -1,0 +1,780 @@
+//! node-semver 7.8 (`valid`, `validRange`, `satisfies`) as npm 11 runs it.
+//!
+//! The regexes are built the way `internal/re.js` builds them: the same
+//! token sources, then `makeSafeRegex` (which bounds `\s*` to **one**
+//! whitespace, `\d+` to 256 digits and `[a-zA-Z0-9-]+` to 250 characters),
+//! then a translation of JS `\s`/`\d` into explicit classes (Rust's are
+//! Unicode-aware and differ). The range pipeline copies `classes/range.js`
+//! step by step, string replacement for string replacement, so the
+//! normalised output is byte-identical to `new Range(r, loose).range`.
+//! `includePrerelease` is not supported (npm never sets it for specs).
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex, RegexBuilder};
+
+use super::{JS_WS_CLASS, js_digits_plus_one, js_split_ws, js_trim, utf16_len};
+
+/// `MAX_LENGTH` from `internal/constants.js`.
+pub const MAX_LENGTH: usize = 256;
+/// `Number.MAX_SAFE_INTEGER`.
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+#[allow(clippy::cast_precision_loss)]
+const MAX_SAFE_F64: f64 = MAX_SAFE_INTEGER as f64;
+
+/// The compiled `safeRe` table (only the tokens the ports use).
+struct Re {
+    full: Regex,
+    loose: Regex,
+    build: Regex,
+    build_strip: Regex,
+    xrange: Regex,
+    xrange_loose: Regex,
+    tilde_trim: Regex,
+    tilde: Regex,
+    tilde_loose: Regex,
+    caret_trim: Regex,
+    caret: Regex,
+    caret_loose: Regex,
+    comparator: Regex,
+    comparator_loose: Regex,
+    comparator_trim: Regex,
+    hyphen: Regex,
+    hyphen_loose: Regex,
+    star: Regex,
+    gte0: Regex,
+}
+
+/// The unsafe `src[]` strings of `internal/re.js`.
+struct Src {
+    fullplain: String,
+    looseplain: String,
+    build: String,
+    xrangeplain: String,
+    xrangeplain_loose: String,
+}
+
+fn sources() -> Src {
+    let ni = r"0|[1-9]\d*";
+    let nil = r"\d+";
+    let nni = r"\d*[a-zA-Z-][a-zA-Z0-9-]*";
+    let main = format!(r"({ni})\.({ni})\.({ni})");
+    let main_loose = format!(r"({nil})\.({nil})\.({nil})");
+    let pi = format!("(?:{nni}|{ni})");
+    let pil = format!("(?:{nni}|{nil})");
+    let pre = format!(r"(?:-({pi}(?:\.{pi})*))");
+    let pre_loose = format!(r"(?:-?({pil}(?:\.{pil})*))");
+    let bi = "[a-zA-Z0-9-]+";
+    let build = format!(r"(?:\+({bi}(?:\.{bi})*))");
+    let xi = format!(r"{ni}|x|X|\*");
+    let xil = format!(r"{nil}|x|X|\*");
+    let xplain =
+        |id: &str, pre: &str| format!(r"[v=\s]*({id})(?:\.({id})(?:\.({id})(?:{pre})?{build}?)?)?");
+    Src {
+        fullplain: format!("v?{main}{pre}?{build}?"),
+        looseplain: format!(r"[v=\s]*{main_loose}{pre_loose}?{build}?"),
+        xrangeplain: xplain(&xi, &pre),
+        xrangeplain_loose: xplain(&xil, &pre_loose),
+        build,
+    }
+}
+
+/// `makeSafeRegex` from `internal/re.js`.
+fn make_safe(value: &str) -> String {
+    let subs = [
+        (r"\s", 1usize),
+        (r"\d", MAX_LENGTH),
+        ("[a-zA-Z0-9-]", MAX_LENGTH - 6),
+    ];
+    let mut v = value.to_string();
+    for (token, max) in subs {
+        v = v
+            .replace(&format!("{token}*"), &format!("{token}{{0,{max}}}"))
+            .replace(&format!("{token}+"), &format!("{token}{{1,{max}}}"));
+    }
+    v
+}
+
+/// Rewrites JS `\s` and `\d` into explicit classes for the `regex` crate.
+fn translate(js: &str) -> String {
+    let mut out = String::with_capacity(js.len() * 2);
+    let mut in_class = false;
+    let mut chars = js.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('s') if in_class => out.push_str(JS_WS_CLASS),
+                Some('s') => out.push_str(&format!("[{JS_WS_CLASS}]")),
+                Some('d') if in_class => out.push_str("0-9"),
+                Some('d') => out.push_str("[0-9]"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn compile(js: &str, safe: bool) -> Regex {
+    let src = translate(&if safe { make_safe(js) } else { js.to_string() });
+    match RegexBuilder::new(&src).size_limit(256 << 20).build() {
+        Ok(re) => re,
+        // The sources are constants: a failure here is a bug caught by every test.
+        Err(e) => panic!("semver regex does not compile: {e}"),
+    }
+}
+
+static RE: LazyLock<Re> = LazyLock::new(|| {
+    let s = sources();
+    let gtlt = "((?:<|>)?=?)";
+    Re {
+        full: compile(&format!("^{}$", s.fullplain), true),
+        loose: compile(&format!("^{}$", s.looseplain), true),
+        build: compile(&s.build, true),
+        build_strip: compile(&s.build, false),
+        xrange: compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain), true),
+        xrange_loose: compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain_loose), true),
+        tilde_trim: compile(r"(\s*)(?:~>?)\s+", true),
+        tilde: compile(&format!("^(?:~>?){}$", s.xrangeplain), true),
+        tilde_loose: compile(&format!("^(?:~>?){}$", s.xrangeplain_loose), true),
+        caret_trim: compile(r"(\s*)(?:\^)\s+", true),
+        caret: compile(&format!(r"^(?:\^){}$", s.xrangeplain), true),
+        caret_loose: compile(&format!(r"^(?:\^){}$", s.xrangeplain_loose), true),
+        comparator: compile(&format!(r"^{gtlt}\s*({})$|^$", s.fullplain), true),
+        comparator_loose: compile(&format!(r"^{gtlt}\s*({})$|^$", s.looseplain), true),
+        comparator_trim: compile(
+            &format!(r"(\s*){gtlt}\s*({}|{})", s.looseplain, s.xrangeplain),
+            true,
+        ),
+        hyphen: compile(&format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain), true),
+        hyphen_loose: compile(
+            &format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain_loose),
+            true,
+        ),
+        star: compile(r"(<|>)?=?\s*\*", true),
+        gte0: compile(r"^\s*>=\s*0\.0\.0\s*$", true),
+    }
+});
+
+// ---------------------------------------------------------------------------
+// Versions
+
+/// One prerelease identifier: a number below `MAX_SAFE_INTEGER`, or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identifier {
+    /// An all-digit identifier that node turned into a number.
+    Num(u64),
+    /// Anything else (including all-digit identifiers too large for a number).
+    Str(String),
+}
+
+impl fmt::Display for Identifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Identifier::Num(n) => write!(f, "{n}"),
+            Identifier::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A parsed version (`new SemVer(v, loose)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Major component.
+    pub major: u64,
+    /// Minor component.
+    pub minor: u64,
+    /// Patch component.
+    pub patch: u64,
+    /// Prerelease identifiers.
+    pub prerelease: Vec<Identifier>,
+    /// Build identifiers (ignored by comparisons and by the normalised form).
+    pub build: Vec<String>,
+}
+
+impl fmt::Display for Version {
+    /// `SemVer#version`: `M.m.p[-pre]`, without build metadata.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        for (i, id) in self.prerelease.iter().enumerate() {
+            f.write_str(if i == 0 { "-" } else { "." })?;
+            write!(f, "{id}")?;
+        }
+        Ok(())
+    }
+}
+
+/// JS `+digits`, rejected above `MAX_SAFE_INTEGER` like node does.
+fn component(m: Option<regex::Match<'_>>) -> Option<u64> {
+    let n: f64 = m?.as_str().parse().ok()?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (n <= MAX_SAFE_F64).then_some(n as u64)
+}
+
+fn prerelease_id(id: &str) -> Identifier {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = id.parse::<f64>() {
+            if n < MAX_SAFE_F64 {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                return Identifier::Num(n as u64);
+            }
+        }
+    }
+    Identifier::Str(id.to_string())
+}
+
+/// `new SemVer(version, loose)`; `None` where node throws.
+#[must_use]
+pub fn parse(version: &str, loose: bool) -> Option<Version> {
+    if utf16_len(version) > MAX_LENGTH {
+        return None;
+    }
+    let re = if loose { &RE.loose } else { &RE.full };
+    let m = re.captures(js_trim(version))?;
+    Some(Version {
+        major: component(m.get(1))?,
+        minor: component(m.get(2))?,
+        patch: component(m.get(3))?,
+        prerelease: m
+            .get(4)
+            .map(|p| p.as_str().split('.').map(prerelease_id).collect())
+            .unwrap_or_default(),
+        build: m
+            .get(5)
+            .map(|b| b.as_str().split('.').map(str::to_string).collect())
+            .unwrap_or_default(),
+    })
+}
+
+/// `semver.valid(v, loose)`: the normalised version, or `None`.
+#[must_use]
+pub fn valid(version: &str, loose: bool) -> Option<String> {
+    parse(version, loose).map(|v| v.to_string())
+}
+
+fn compare_ids(a: &Identifier, b: &Identifier) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let numeric = |i: &Identifier| match i {
+        Identifier::Num(n) => Some(*n as f64),
+        Identifier::Str(s) if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) => {
+            s.parse::<f64>().ok()
+        }
+        Identifier::Str(_) => None,
+    };
+    match (numeric(a), numeric(b)) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a
+            .to_string()
+            .encode_utf16()
+            .cmp(b.to_string().encode_utf16()),
+    }
+}
+
+impl Version {
+    /// `SemVer#compare` (main triple, then prerelease; build ignored).
+    #[must_use]
+    pub fn compare(&self, other: &Version) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let main =
+            (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch));
+        if main != Ordering::Equal {
+            return main;
+        }
+        match (self.prerelease.is_empty(), other.prerelease.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (false, true) => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (false, false) => {
+                // `comparePre`: the first differing identifier decides, even
+                // when compareIdentifiers then calls them equal.
+                for (a, b) in self.prerelease.iter().zip(&other.prerelease) {
+                    if a != b {
+                        return compare_ids(a, b);
+                    }
+                }
+                self.prerelease.len().cmp(&other.prerelease.len())
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ranges
+
+/// One comparator (`classes/comparator.js`); `semver == None` is `ANY`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparator {
+    /// `''`, `<`, `>`, `<=` or `>=` (`=` is stored as `''`, like node).
+    pub operator: String,
+    /// The version, or `None` for the match-anything comparator.
+    pub semver: Option<Version>,
+}
+
+impl Comparator {
+    /// `comparator.value`.
+    #[must_use]
+    pub fn value(&self) -> String {
+        match &self.semver {
+            None => String::new(),
+            Some(v) => format!("{}{v}", self.operator),
+        }
+    }
+
+    fn new(comp: &str, loose: bool) -> Option<Comparator> {
+        let comp = js_split_ws(js_trim(comp)).join(" ");
+        let re = if loose {
+            &RE.comparator_loose
+        } else {
+            &RE.comparator
+        };
+        let m = re.captures(&comp)?;
+        let mut operator = m.get(1).map_or("", |g| g.as_str()).to_string();
+        if operator == "=" {
+            operator.clear();
+        }
+        let semver = match m.get(2).map(|g| g.as_str()).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(v) => Some(parse(v, loose)?),
+        };
+        Some(Comparator { operator, semver })
+    }
+
+    /// `comparator.test(version)`.
+    #[must_use]
+    pub fn test(&self, version: &Version) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let Some(own) = &self.semver else { return true };
+        let o = version.compare(own);
+        match self.operator.as_str() {
+            "<" => o == Less,
+            ">" => o == Greater,
+            "<=" => o != Greater,
+            ">=" => o != Less,
+            _ => o == Equal,
+        }
+    }
+}
+
+/// A parsed range (`classes/range.js`): a union of comparator sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    /// The comparator sets, after node's null-set and `*` simplifications.
+    pub set: Vec<Vec<Comparator>>,
+}
+
+impl fmt::Display for Range {
+    /// `range.range` (empty for `*`; [`valid_range`] turns that into `*`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, comps) in self.set.iter().enumerate() {
+            if i > 0 {
+                f.write_str("||")?;
+            }
+            for (k, c) in comps.iter().enumerate() {
+                if k > 0 {
+                    f.write_str(" ")?;
+                }
+                f.write_str(js_trim(&c.value()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Range {
+    /// `range.test(version)` for an already parsed version.
+    #[must_use]
+    pub fn test(&self, version: &Version) -> bool {
+        self.set.iter().any(|set| test_set(set, version))
+    }
+}
+
+fn test_set(set: &[Comparator], version: &Version) -> bool {
+    if !set.iter().all(|c| c.test(version)) {
+        return false;
+    }
+    if version.prerelease.is_empty() {
+        return true;
+    }
+    set.iter().filter_map(|c| c.semver.as_ref()).any(|allowed| {
+        !allowed.prerelease.is_empty()
+            && (allowed.major, allowed.minor, allowed.patch)
+                == (version.major, version.minor, version.patch)
+    })
+}
+
+fn is_x(id: Option<&str>) -> bool {
+    match id {
+        None | Some("" | "x" | "X" | "*") => true,
+        Some(_) => false,
+    }
+}
+
+fn g<'a>(c: &'a Captures<'_>, i: usize) -> Option<&'a str> {
+    c.get(i).map(|m| m.as_str())
+}
+
+fn gs<'a>(c: &'a Captures<'_>, i: usize) -> &'a str {
+    g(c, i).unwrap_or("")
+}
+
+/// JS `str.replace(re, fn)` without the `g` flag.
+fn replace_first(re: &Regex, s: &str, f: impl Fn(&Captures<'_>) -> String) -> String {
+    match re.captures(s) {
+        None => s.to_string(),
+        Some(c) => {
+            let Some(m) = c.get(0) else {
+                return s.to_string();
+            };
+            let mut out = String::with_capacity(s.len());
+            out.push_str(s.get(..m.start()).unwrap_or(""));
+            out.push_str(&f(&c));
+            out.push_str(s.get(m.end()..).unwrap_or(""));
+            out
+        }
+    }
+}
+
+/// JS `str.replace(re, fn)` with the `g` flag (no pattern here matches empty).
+fn replace_all(re: &Regex, s: &str, f: impl Fn(&Captures<'_>) -> String) -> String {
+    re.replace_all(s, |c: &Captures<'_>| f(c)).into_owned()
+}
+
+/// `replaceCaret` for one comparator.
+fn replace_caret(comp: &str, loose: bool) -> String {
+    let re = if loose { &RE.caret_loose } else { &RE.caret };
+    replace_first(re, comp, |c| {
+        let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
+        let (ma, mi, pa) = (mj.unwrap_or(""), mn.unwrap_or(""), pt.unwrap_or(""));
+        if is_x(mj) {
+            String::new()
+        } else if is_x(mn) {
+            format!(">={ma}.0.0 <{}.0.0-0", js_digits_plus_one(ma))
+        } else if is_x(pt) {
+            if ma == "0" {
+                format!(">={ma}.{mi}.0 <{ma}.{}.0-0", js_digits_plus_one(mi))
+            } else {
+                format!(">={ma}.{mi}.0 <{}.0.0-0", js_digits_plus_one(ma))
+            }
+        } else {
+            let low = match pr.filter(|p| !p.is_empty()) {
+                Some(p) => format!(">={ma}.{mi}.{pa}-{p}"),
+                None => format!(">={ma}.{mi}.{pa}"),
+            };
+            let high = if ma == "0" && mi == "0" {
+                format!("<{ma}.{mi}.{}-0", js_digits_plus_one(pa))
+            } else if ma == "0" {
+                format!("<{ma}.{}.0-0", js_digits_plus_one(mi))
+            } else {
+                format!("<{}.0.0-0", js_digits_plus_one(ma))
+            };
+            format!("{low} {high}")
+        }
+    })
+}
+
+/// `replaceTilde` for one comparator.
+fn replace_tilde(comp: &str, loose: bool) -> String {
+    let re = if loose { &RE.tilde_loose } else { &RE.tilde };
+    replace_first(re, comp, |c| {
+        let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
+        let (ma, mi, pa) = (mj.unwrap_or(""), mn.unwrap_or(""), pt.unwrap_or(""));
+        if is_x(mj) {
+            String::new()
+        } else if is_x(mn) {
+            format!(">={ma}.0.0 <{}.0.0-0", js_digits_plus_one(ma))
+        } else if is_x(pt) {
+            format!(">={ma}.{mi}.0 <{ma}.{}.0-0", js_digits_plus_one(mi))
+        } else {
+            let high = format!("<{ma}.{}.0-0", js_digits_plus_one(mi));
+            match pr.filter(|p| !p.is_empty()) {
+                Some(p) => format!(">={ma}.{mi}.{pa}-{p} {high}"),
+                None => format!(">={ma}.{mi}.{pa} {high}"),
+            }
+        }
+    })
+}
+
+/// `replaceXRange` for one comparator.
+fn replace_xrange(comp: &str, loose: bool) -> String {
+    let comp = js_trim(comp);
+    let re = if loose { &RE.xrange_loose } else { &RE.xrange };
+    replace_first(re, comp, |c| {
+        let whole = gs(c, 0);
+        let (mj, mn, pt) = (g(c, 2), g(c, 3), g(c, 4));
+        if (is_x(mj) && !is_x(mn)) || (is_x(mn) && pt.is_some_and(|p| !p.is_empty()) && !is_x(pt)) {
+            return comp.to_string();
+        }
+        let xm_major = is_x(mj);
+        let xm = xm_major || is_x(mn);
+        let xp = xm || is_x(pt);
+        let mut gtlt = gs(c, 1).to_string();
+        if gtlt == "=" && xp {
+            gtlt.clear();
+        }
+        let mut ma = mj.unwrap_or("").to_string();
+        let mut mi = mn.unwrap_or("").to_string();
+        if xm_major {
+            if gtlt == ">" || gtlt == "<" {
+                "<0.0.0-0".into()
+            } else {
+                "*".into()
+            }
+        } else if !gtlt.is_empty() && xp {
+            if xm {
+                mi = "0".into();
+            }
+            let pa = "0";
+            if gtlt == ">" {
+                gtlt = ">=".into();
+                if xm {
+                    ma = js_digits_plus_one(&ma);
+                    mi = "0".into();
+                } else {
+                    mi = js_digits_plus_one(&mi);
+                }
+            } else if gtlt == "<=" {
+                gtlt = "<".into();
+                if xm {
+                    ma = js_digits_plus_one(&ma);
+                } else {
+                    mi = js_digits_plus_one(&mi);
+                }
+            }
+            let pr = if gtlt == "<" { "-0" } else { "" };
+            format!("{gtlt}{ma}.{mi}.{pa}{pr}")
+        } else if xm {
+            format!(">={ma}.0.0 <{}.0.0-0", js_digits_plus_one(&ma))
+        } else if xp {
+            format!(">={ma}.{mi}.0 <{ma}.{}.0-0", js_digits_plus_one(&mi))
+        } else {
+            whole.to_string()
+        }
+    })
+}
+
+/// `parseComparator`: carets, tildes, x-ranges, stars.
+fn parse_comparator(comp: &str, loose: bool) -> String {
+    let comp = replace_first(&RE.build, comp, |_| String::new());
+    let comp: Vec<String> = js_split_ws(js_trim(&comp))
+        .into_iter()
+        .map(|c| replace_caret(c, loose))
+        .collect();
+    let comp = comp.join(" ");
+    let comp: Vec<String> = js_split_ws(js_trim(&comp))
+        .into_iter()
+        .map(|c| replace_tilde(c, loose))
+        .collect();
+    let comp = comp.join(" ");
+    let comp: Vec<String> = js_split_ws(&comp)
+        .into_iter()
+        .map(|c| replace_xrange(c, loose))
+        .collect();
+    let comp = comp.join(" ");
+    replace_first(&RE.star, js_trim(&comp), |_| String::new())
+}
+
+/// `hyphenReplace(false)`.
+fn hyphen_replace(c: &Captures<'_>) -> String {
+    let (from, fmj, fmn, fpt) = (gs(c, 1), g(c, 2), g(c, 3), g(c, 4));
+    let (to, tmj, tmn, tpt, tpr) = (gs(c, 7), g(c, 8), g(c, 9), g(c, 10), g(c, 11));
+    let fma = fmj.unwrap_or("");
+    let from = if is_x(fmj) {
+        String::new()
+    } else if is_x(fmn) {
+        format!(">={fma}.0.0")
+    } else if is_x(fpt) {
+        format!(">={fma}.{}.0", fmn.unwrap_or(""))
+    } else {
+        format!(">={from}")
+    };
+    let (tma, tmi, tpa) = (tmj.unwrap_or(""), tmn.unwrap_or(""), tpt.unwrap_or(""));
+    let to = if is_x(tmj) {
+        String::new()
+    } else if is_x(tmn) {
+        format!("<{}.0.0-0", js_digits_plus_one(tma))
+    } else if is_x(tpt) {
+        format!("<{tma}.{}.0-0", js_digits_plus_one(tmi))
+    } else if let Some(p) = tpr.filter(|p| !p.is_empty()) {
+        format!("<={tma}.{tmi}.{tpa}-{p}")
+    } else {
+        format!("<={to}")
+    };
+    js_trim(&format!("{from} {to}")).to_string()
+}
+
+/// `Range#parseRange` for one `||` alternative; `None` where node throws.
+fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
+    let range = RE.build_strip.replace_all(range, "").into_owned();
+    let hr = if loose { &RE.hyphen_loose } else { &RE.hyphen };
+    let range = replace_first(hr, &range, hyphen_replace);
+    let range = replace_all(&RE.comparator_trim, &range, |c| {
+        format!("{}{}{}", gs(c, 1), gs(c, 2), gs(c, 3))
+    });
+    let range = replace_all(&RE.tilde_trim, &range, |c| format!("{}~", gs(c, 1)));
+    let range = replace_all(&RE.caret_trim, &range, |c| format!("{}^", gs(c, 1)));
+    let joined: Vec<String> = range
+        .split(' ')
+        .map(|c| parse_comparator(c, loose))
+        .collect();
+    let joined = joined.join(" ");
+    let list = js_split_ws(&joined)
+        .into_iter()
+        .map(|c| replace_first(&RE.gte0, js_trim(c), |_| String::new()))
+        .filter(|c| !loose || RE.comparator_loose.is_match(c));
+    let mut comps: Vec<Comparator> = Vec::new();
+    for text in list {
+        comps.push(Comparator::new(&text, loose)?);
+    }
+    let mut seen = HashSet::new();
+    let mut out: Vec<Comparator> = Vec::new();
+    for c in comps {
+        let value = c.value();
+        if value == "<0.0.0-0" {
+            return Some(vec![c]);
+        }
+        if seen.insert(value) {
+            out.push(c);
+        }
+    }
+    if out.len() > 1 {
+        out.retain(|c| c.semver.is_some());
+    }
+    Some(out)
+}
+
+/// `new Range(range, loose)`; `None` where node throws.
+#[must_use]
+pub fn parse_range(range: &str, loose: bool) -> Option<Range> {
+    let raw = js_split_ws(js_trim(range)).join(" ");
+    let mut set = Vec::new();
+    for part in raw.split("||") {
+        let comps = parse_range_part(js_trim(part), loose)?;
+        if !comps.is_empty() {
+            set.push(comps);
+        }
+    }
+    let first = set.first()?.clone();
+    if set.len() > 1 {
+        set.retain(|c| c.first().is_none_or(|c| c.value() != "<0.0.0-0"));
+        if set.is_empty() {
+            set = vec![first];
+        } else if set.len() > 1 {
+            if let Some(any) = set
+                .iter()
+                .find(|c| c.len() == 1 && c.iter().all(|x| x.semver.is_none()))
+            {
+                set = vec![any.clone()];
+            }
+        }
+    }
+    Some(Range { set })
+}
+
+/// `semver.validRange(range, loose)`: node's normalised range, or `None`.
+#[must_use]
+pub fn valid_range(range: &str, loose: bool) -> Option<String> {
+    let r = parse_range(range, loose)?.to_string();
+    Some(if r.is_empty() { "*".into() } else { r })
+}
+
+/// `semver.satisfies(version, range, loose)`.
+#[must_use]
+pub fn satisfies(version: &str, range: &str, loose: bool) -> bool {
+    let Some(range) = parse_range(range, loose) else {
+        return false;
+    };
+    if version.is_empty() {
+        return false;
+    }
+    parse(version, loose).is_some_and(|v| range.test(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(valid("v1.2.3", false).as_deref(), Some("1.2.3"));
+        assert_eq!(valid("=1.2.3", false), None);
+        assert_eq!(valid("=1.2.3", true).as_deref(), Some("1.2.3"));
+        assert_eq!(valid("1.2.3-", true).as_deref(), Some("1.2.3--"));
+        assert_eq!(valid("1.2.3-01", true).as_deref(), Some("1.2.3-1"));
+        assert_eq!(
+            valid("9007199254740991.0.0", false).as_deref(),
+            Some("9007199254740991.0.0")
+        );
+        assert_eq!(valid("9007199254740992.0.0", false), None);
+        assert_eq!(valid("1.2.3+build.5", false).as_deref(), Some("1.2.3"));
+        assert_eq!(valid("1.2.3\n", false).as_deref(), Some("1.2.3"));
+        assert_eq!(valid("1.2.3-αβ", true), None);
+    }
+
+    #[test]
+    fn ranges() {
+        let cases = [
+            ("", Some("*")),
+            ("||", Some("*")),
+            ("^0.0.x", Some("<0.1.0-0")),
+            (">=1.2.3 <2", Some(">=1.2.3 <2.0.0-0")),
+            ("1.2.3 - 2.3.4", Some(">=1.2.3 <=2.3.4")),
+            ("~*", Some("*")),
+            ("^1.2.3 || ", Some("*")),
+            ("1.x.3", None),
+            ("~> 1.2", Some(">=1.2.0 <1.3.0-0")),
+            (">1.2.3 <1.0.0", Some(">1.2.3 <1.0.0")),
+        ];
+        for (r, want) in cases {
+            assert_eq!(valid_range(r, false).as_deref(), want, "{r:?}");
+        }
+        assert_eq!(valid_range("1.2.3 - ", true).as_deref(), Some("1.2.3"));
+        assert_eq!(
+            valid_range("^1.2.3-", true).as_deref(),
+            Some(">=1.2.3-- <2.0.0-0")
+        );
+        assert_eq!(valid_range("1.2.3 - ", false), None);
+    }
+
+    #[test]
+    fn satisfies_basics() {
+        assert!(satisfies("1.5.0", "^1.2.3", true));
+        assert!(!satisfies("2.0.0", "^1.2.3", true));
+        assert!(!satisfies("1.3.0-beta", "^1.2.3", true));
+        assert!(satisfies("1.2.3-beta.2", "^1.2.3-beta.1", true));
+        assert!(!satisfies("1.2.3", "1.2.3 2.3.4", true));
+        assert!(satisfies("0.0.0", "^1.2.3 || ", true));
+    }
+}
+
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn semver_functions_never_panic(s in "[ -~\\t\\n\u{a0}\u{3000}\u{feff}αβ]{0,40}") {
+            let _ = super::valid(&s, true);
+            let _ = super::valid(&s, false);
+            let _ = super::valid_range(&s, true);
+            let _ = super::valid_range(&s, false);
+            let _ = super::satisfies("1.2.3", &s, true);
+            let _ = super::satisfies(&s, "*", false);
+        }
+    }
+}
