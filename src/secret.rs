@@ -273,6 +273,10 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
             if let crate::npmrc::lexer::LineKind::Entry(e) = &line.kind {
                 if is_secret_key(&e.prop) {
                     if let Some(v) = &e.raw_value {
+                        let raw = text.get(v.span.clone()).unwrap_or("");
+                        if is_bare_env_reference(raw) {
+                            continue;
+                        }
                         spans.push(v.span.clone());
                         if let Some(c) = &v.comment {
                             spans.push(c.clone());

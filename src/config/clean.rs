@@ -399,6 +399,19 @@ fn must_be(raw: &[Ty], raw_is_list: bool) -> String {
     format!("Must be{keyword} {}", unique.join(", "))
 }
 
+impl CleanError {
+    /// node's error code (`ERR_INVALID_URL`), when the error has one.
+    #[must_use]
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            CleanError::Url(crate::config::legacy_url::LegacyUrlError::InvalidUrl) => {
+                Some("ERR_INVALID_URL")
+            }
+            CleanError::Url(_) => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,18 +467,5 @@ mod tests {
         assert_eq!(s(" v1.2.3-beta.1+build "), Some("1.2.3-beta.1".into()));
         assert_eq!(s("01.2.3"), None);
         assert_eq!(s("1.2"), None);
-    }
-}
-
-impl CleanError {
-    /// node's error code (`ERR_INVALID_URL`), when the error has one.
-    #[must_use]
-    pub fn code(&self) -> Option<&'static str> {
-        match self {
-            CleanError::Url(crate::config::legacy_url::LegacyUrlError::InvalidUrl) => {
-                Some("ERR_INVALID_URL")
-            }
-            CleanError::Url(_) => None,
-        }
     }
 }

@@ -48,6 +48,22 @@ pub struct ScenarioSpec {
     pub machine_dependent: bool,
     #[serde(default)]
     pub why: Option<Value>,
+    /// For rule fixtures (`fixtures/rules/…`): what `check` is given.
+    #[serde(default)]
+    pub check: Option<CheckSpec>,
+}
+
+/// How a rule fixture runs `check`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// PATH arguments, relative to the working directory (default: none,
+    /// i.e. the project at the working directory).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// `--all-layers`.
+    #[serde(default)]
+    pub all_layers: bool,
 }
 
 fn default_cwd() -> String {
@@ -70,7 +86,12 @@ impl Scenario {
 }
 
 /// Files of a scenario directory that describe it rather than belong to the tree.
-const META_FILES: &[&str] = &["scenario.json", "expected.json"];
+const META_FILES: &[&str] = &[
+    "scenario.json",
+    "expected.json",
+    "expected-why.json",
+    "snapshot.txt",
+];
 
 /// All scenarios whose directory name starts with `prefix`, sorted by name.
 pub fn list_scenarios(prefix: &str) -> Result<Vec<Scenario>, String> {
@@ -86,6 +107,25 @@ pub fn list_scenarios(prefix: &str) -> Result<Vec<Scenario>, String> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// Reads `<dir>/scenario.json`, or uses the defaults when there is none
+/// and `optional` is set (rule fixtures).
+pub fn load_scenario_or_default(dir: &Path, optional: bool) -> Result<Scenario, String> {
+    if optional && !dir.join("scenario.json").exists() {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let spec: ScenarioSpec = serde_json::from_value(serde_json::json!({"description": name}))
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        return Ok(Scenario {
+            name,
+            dir: dir.to_path_buf(),
+            spec,
+        });
+    }
+    load_scenario(dir)
 }
 
 /// Reads `<dir>/scenario.json`.
