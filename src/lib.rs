@@ -11,6 +11,7 @@
 //!   (`npm-package-arg`, `semver`, `validate-npm-package-name`);
 //! - [`cli`]: the commands built on top of it.
 
+pub mod auth;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,415 @@
+//! Which registry and which credential npm uses for a request, exactly as
+//! `npm-registry-fetch` (`lib/index.js` `pickRegistry`, `lib/auth.js`
+//! `getAuth`/`regFromURI`/`hasAuth`) and `@npmcli/config`
+//! (`getCredentialsByURI`) decide (npm-semantics.md §6.1, §7).
+//!
+//! Requests read npm's *flat options*, built before `validate()`: for the
+//! keys used here (`registry`, `scope`, `@scope:registry`, `//…` keys) they
+//! are the effective config values, which [`FlatOpts`] reads from a
+//! [`Config`].
+
+use crate::config::nerf_dart::{InvalidUrl, host_with_port, nerf_dart, request_key};
+use crate::config::{Config, Setting};
+use crate::value::Value;
+
+/// npm-registry-fetch's default registry.
+pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
+
+/// The flat options a request sees.
+#[derive(Debug, Clone, Copy)]
+pub struct FlatOpts<'a> {
+    pub config: &'a Config,
+}
+
+impl<'a> FlatOpts<'a> {
+    #[must_use]
+    pub fn new(config: &'a Config) -> FlatOpts<'a> {
+        FlatOpts { config }
+    }
+
+    /// `opts[key]` with where it came from.
+    #[must_use]
+    pub fn setting(&self, key: &str) -> Option<&'a Setting> {
+        self.config
+            .setting(key)
+            .filter(|s| s.origin.layer != crate::config::Layer::Default || key == "registry")
+    }
+
+    /// `opts[key]`.
+    #[must_use]
+    pub fn value(&self, key: &str) -> &'a Value {
+        self.setting(key).map_or(&Value::Undefined, |s| &s.value)
+    }
+
+    /// Whether `opts[key]` is truthy.
+    #[must_use]
+    pub fn truthy(&self, key: &str) -> bool {
+        self.value(key).is_truthy()
+    }
+
+    /// `opts.registry` as a string (falsy → None).
+    #[must_use]
+    pub fn registry(&self) -> Option<String> {
+        let v = self.config.get("registry");
+        v.is_truthy().then(|| v.js_string())
+    }
+
+    /// `opts.scope` after npm's flatten (`@` added), when set.
+    #[must_use]
+    pub fn scope(&self) -> Option<String> {
+        match self.config.get("scope") {
+            Value::Str(s) if !s.is_empty() => Some(if s.starts_with('@') {
+                s.clone()
+            } else {
+                format!("@{s}")
+            }),
+            _ => None,
+        }
+    }
+
+    /// `opts[key]` as a string when truthy.
+    #[must_use]
+    pub fn string(&self, key: &str) -> Option<String> {
+        let v = self.value(key);
+        v.is_truthy().then(|| v.js_string())
+    }
+}
+
+/// `pickRegistry(spec, opts)`: the scope's mapping, else `opts.scope`'s
+/// mapping, else `opts.registry`, else npm's default. Returns the registry
+/// and the key that supplied it (`None` for the built-in default).
+#[must_use]
+pub fn pick_registry(spec_scope: Option<&str>, opts: &FlatOpts<'_>) -> (String, Option<String>) {
+    let scoped = |scope: &str| {
+        let key = format!("@{}:registry", scope.trim_start_matches('@'));
+        let v = opts.value(&key);
+        v.is_truthy().then(|| (v.js_string(), Some(key)))
+    };
+    if let Some(r) = spec_scope.and_then(scoped) {
+        return r;
+    }
+    if let Some(r) = opts.scope().as_deref().and_then(scoped) {
+        return r;
+    }
+    match opts.registry() {
+        Some(r) => (r, Some("registry".into())),
+        None => (DEFAULT_REGISTRY.into(), None),
+    }
+}
+
+/// `getRegistry(opts)` of auth.js: the spec scope's mapping or `opts.registry`
+/// (no `opts.scope`, no default).
+#[must_use]
+pub fn auth_registry(spec_scope: Option<&str>, opts: &FlatOpts<'_>) -> Option<String> {
+    if let Some(scope) = spec_scope {
+        let v = opts.value(&format!("{scope}:registry"));
+        if v.is_truthy() {
+            return Some(v.js_string());
+        }
+    }
+    opts.registry()
+}
+
+/// Which key made `hasAuth` succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKey {
+    AuthToken,
+    Auth,
+    Username,
+    Certfile,
+}
+
+impl AuthKey {
+    /// The key suffix (`_authToken`, `_auth`, `username`, `certfile`).
+    #[must_use]
+    pub fn suffix(self) -> &'static str {
+        match self {
+            AuthKey::AuthToken => "_authToken",
+            AuthKey::Auth => "_auth",
+            AuthKey::Username => "username",
+            AuthKey::Certfile => "certfile",
+        }
+    }
+}
+
+/// `hasAuth(regKey, opts)`.
+#[must_use]
+pub fn has_auth(reg_key: &str, opts: &FlatOpts<'_>) -> Option<AuthKey> {
+    let t = |s: &str| opts.truthy(&format!("{reg_key}:{s}"));
+    if t("_authToken") {
+        Some(AuthKey::AuthToken)
+    } else if t("_auth") {
+        Some(AuthKey::Auth)
+    } else if t("username") && t("_password") {
+        Some(AuthKey::Username)
+    } else if t("certfile") && t("keyfile") {
+        Some(AuthKey::Certfile)
+    } else {
+        None
+    }
+}
+
+/// The keys `regFromURI` tries, deepest first.
+///
+/// # Errors
+/// [`InvalidUrl`] when `new URL(uri)` throws.
+pub fn walk_keys(uri: &str) -> Result<Vec<String>, InvalidUrl> {
+    let mut key = request_key(uri)?;
+    let mut out = Vec::new();
+    while key.len() > 2 {
+        out.push(key.clone());
+        // drop the last segment OR the trailing slash: /([^/]+|\/)$/
+        if key.ends_with('/') {
+            key.pop();
+        } else {
+            let cut = key.rfind('/').map_or(0, |p| p + 1);
+            key.truncate(cut);
+        }
+    }
+    Ok(out)
+}
+
+/// `regFromURI(uri, opts)`: the deepest key with any credential.
+///
+/// # Errors
+/// [`InvalidUrl`] when `new URL(uri)` throws.
+pub fn reg_from_uri(uri: &str, opts: &FlatOpts<'_>) -> Result<Option<(String, AuthKey)>, InvalidUrl> {
+    for key in walk_keys(uri)? {
+        if let Some(k) = has_auth(&key, opts) {
+            return Ok(Some((key, k)));
+        }
+    }
+    Ok(None)
+}
+
+/// What kind of credential a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `Authorization: Bearer <_authToken>`.
+    Token,
+    /// `Authorization: Basic …` from `_auth` or `username`+`_password`.
+    Basic,
+    /// Only a TLS client certificate.
+    Cert,
+    None,
+}
+
+impl Kind {
+    /// `token|basic|cert|none`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Token => "token",
+            Kind::Basic => "basic",
+            Kind::Cert => "cert",
+            Kind::None => "none",
+        }
+    }
+}
+
+/// The result of `getAuth(uri, opts)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth {
+    /// `auth.regKey`: the level the credential was taken from.
+    pub reg_key: Option<String>,
+    /// `auth.authKey`.
+    pub auth_key: Option<AuthKey>,
+    /// `auth.scopeAuthKey`: set when the request went to another host than
+    /// the scope registry (npm warns about it on a 4xx).
+    pub scope_auth_key: Option<String>,
+    /// The registry URL whose own walk supplied the credential (the
+    /// same-host fallback), when that happened.
+    pub via_registry: Option<String>,
+    pub kind: Kind,
+    /// The config keys that supplied the credential, e.g.
+    /// `//h/:_authToken` or `//h/:username` + `//h/:_password`.
+    pub keys: Vec<String>,
+    /// A client certificate is attached too (`certfile`+`keyfile` at the
+    /// same level, both files readable).
+    pub cert: bool,
+    /// `certfile`/`keyfile` are set at that level but a file is missing
+    /// (npm then silently sends no certificate).
+    pub cert_missing: bool,
+}
+
+impl Auth {
+    fn none() -> Auth {
+        Auth {
+            reg_key: None,
+            auth_key: None,
+            scope_auth_key: None,
+            via_registry: None,
+            kind: Kind::None,
+            keys: Vec::new(),
+            cert: false,
+            cert_missing: false,
+        }
+    }
+}
+
+/// `getAuth(uri, opts)` with `opts.spec`'s scope (`None` for scope-less
+/// specs such as a bare tarball URL).
+///
+/// # Errors
+/// [`InvalidUrl`] when a URL involved does not parse.
+pub fn get_auth(uri: &str, opts: &FlatOpts<'_>, spec_scope: Option<&str>) -> Result<Auth, InvalidUrl> {
+    get_auth_inner(uri, opts, spec_scope, 0)
+}
+
+fn get_auth_inner(
+    uri: &str,
+    opts: &FlatOpts<'_>,
+    spec_scope: Option<&str>,
+    depth: usize,
+) -> Result<Auth, InvalidUrl> {
+    let found = reg_from_uri(uri, opts)?;
+    let Some((reg_key, auth_key)) = found else {
+        let registry = auth_registry(spec_scope, opts);
+        if let Some(registry) = registry.as_deref() {
+            if depth == 0 && uri != registry && same_host(uri, registry)? {
+                let mut auth = get_auth_inner(registry, opts, spec_scope, depth + 1)?;
+                if auth.kind != Kind::None || auth.cert_missing {
+                    auth.via_registry = Some(registry.to_string());
+                }
+                return Ok(auth);
+            }
+        }
+        if registry != opts.registry() {
+            let scope_key = match registry.as_deref() {
+                Some(r) => reg_from_uri(r, opts)?.map(|(k, _)| k),
+                None => None,
+            };
+            let mut auth = Auth::none();
+            auth.scope_auth_key = scope_key;
+            return Ok(auth);
+        }
+        return Ok(Auth::none());
+    };
+    Ok(credential_at(&reg_key, auth_key, opts))
+}
+
+/// The credential the `Auth` constructor builds from level `reg_key`.
+fn credential_at(reg_key: &str, auth_key: AuthKey, opts: &FlatOpts<'_>) -> Auth {
+    let key = |s: &str| format!("{reg_key}:{s}");
+    let mut auth = Auth::none();
+    auth.reg_key = Some(reg_key.to_string());
+    auth.auth_key = Some(auth_key);
+    if opts.truthy(&key("_authToken")) {
+        auth.kind = Kind::Token;
+        auth.keys.push(key("_authToken"));
+    } else if opts.truthy(&key("_auth")) {
+        auth.kind = Kind::Basic;
+        auth.keys.push(key("_auth"));
+    } else if opts.truthy(&key("username")) && opts.truthy(&key("_password")) {
+        auth.kind = Kind::Basic;
+        auth.keys.push(key("username"));
+        auth.keys.push(key("_password"));
+    }
+    if let (Some(cert), Some(keyfile)) = (opts.string(&key("certfile")), opts.string(&key("keyfile"))) {
+        auth.keys.push(key("certfile"));
+        auth.keys.push(key("keyfile"));
+        let readable = |p: &str| std::fs::metadata(p).is_ok();
+        if readable(&cert) && readable(&keyfile) {
+            auth.cert = true;
+            if auth.kind == Kind::None {
+                auth.kind = Kind::Cert;
+            }
+        } else {
+            auth.cert_missing = true;
+        }
+    }
+    auth
+}
+
+/// `sameHost(a, b)`: `URL.host` equal (port included).
+///
+/// # Errors
+/// [`InvalidUrl`] when either URL does not parse.
+pub fn same_host(a: &str, b: &str) -> Result<bool, InvalidUrl> {
+    let pa = url::Url::parse(a).map_err(|_| InvalidUrl)?;
+    let pb = url::Url::parse(b).map_err(|_| InvalidUrl)?;
+    Ok(host_with_port(&pa) == host_with_port(&pb))
+}
+
+/// What `config.getCredentialsByURI(uri)` finds (exact nerf-dart key, no
+/// walk, no fallback): the `npm publish` / `npm whoami` pre-check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactCredentials {
+    /// The nerf-dart looked up, e.g. `//h/api/v4/packages/`.
+    pub nerfed: String,
+    pub token: bool,
+    /// `username` + `_password`, or `_auth`.
+    pub basic: bool,
+    pub cert: bool,
+    /// The keys that supplied what was found.
+    pub keys: Vec<String>,
+}
+
+impl ExactCredentials {
+    /// npm publish's test: token, username or certfile present.
+    #[must_use]
+    pub fn satisfies_publish(&self) -> bool {
+        self.token || self.basic || self.cert
+    }
+}
+
+/// `getCredentialsByURI(uri)` over the (validated) config.
+///
+/// # Errors
+/// [`InvalidUrl`] when `uri` has no nerf-dart.
+pub fn credentials_by_uri(config: &Config, uri: &str) -> Result<ExactCredentials, InvalidUrl> {
+    let nerfed = nerf_dart(uri)?;
+    let t = |s: &str| config.get(&format!("{nerfed}:{s}")).is_truthy();
+    let key = |s: &str| format!("{nerfed}:{s}");
+    let mut c = ExactCredentials {
+        nerfed: nerfed.clone(),
+        token: false,
+        basic: false,
+        cert: false,
+        keys: Vec::new(),
+    };
+    if t("certfile") && t("keyfile") {
+        c.cert = true;
+        c.keys.push(key("certfile"));
+        c.keys.push(key("keyfile"));
+    }
+    if t("_authToken") {
+        c.token = true;
+        c.keys.push(key("_authToken"));
+    } else if t("username") && t("_password") {
+        c.basic = true;
+        c.keys.push(key("username"));
+        c.keys.push(key("_password"));
+    } else if t("_auth") {
+        c.basic = true;
+        c.keys.push(key("_auth"));
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_order_matches_npm() {
+        assert_eq!(
+            walk_keys("https://h/api/v4/packages/npm/@s%2fp").unwrap(),
+            vec![
+                "//h/api/v4/packages/npm/@s%2fp",
+                "//h/api/v4/packages/npm/",
+                "//h/api/v4/packages/npm",
+                "//h/api/v4/packages/",
+                "//h/api/v4/packages",
+                "//h/api/v4/",
+                "//h/api/v4",
+                "//h/api/",
+                "//h/api",
+                "//h/",
+                "//h",
+            ]
+        );
+        assert_eq!(walk_keys("https://h:443/").unwrap(), vec!["//h/", "//h"]);
+        assert!(walk_keys("not a url").is_err());
+    }
+}
