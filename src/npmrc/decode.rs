@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::heap::{Heap, Slot, Thrown};
+use super::heap::{Heap, Proto, Slot, Thrown};
 use super::lexer::{Entry, Line, LineKind, lex};
 use crate::value::{JsObject, Value};
 
@@ -26,6 +26,11 @@ pub struct Decoded {
     pub origins: Vec<Origin>,
     /// Set when node's `decode()` would throw.
     pub error: Option<DecodeError>,
+    /// A line that makes ini 6.0.0 push onto the global `Array.prototype`
+    /// (a key that JSON-parses to `["__proto__"]`, assigned inside a
+    /// `[section]` whose target is an array). npm's process keeps that
+    /// pollution for every later file; it is not modelled beyond this flag.
+    pub prototype_pollution: Option<LineRef>,
 }
 
 /// An exception `ini.decode()` throws for this input.
@@ -77,11 +82,13 @@ pub fn decode(text: &str) -> Decoded {
                 _ => JsObject::new(),
             };
             let origins = st.origins(&value, &line_ref);
-            Decoded { value, lines, origins, error: None }
+            let prototype_pollution = st.pollution.map(line_ref);
+            Decoded { value, lines, origins, error: None, prototype_pollution }
         }
         Err((Thrown(message), at)) => {
             let error = Some(DecodeError { message, line: at.map(line_ref) });
-            Decoded { value: JsObject::new(), lines, origins: Vec::new(), error }
+            let prototype_pollution = st.pollution.map(line_ref);
+            Decoded { value: JsObject::new(), lines, origins: Vec::new(), error, prototype_pollution }
         }
     }
 }
@@ -103,13 +110,14 @@ struct State {
     out: usize,
     accs: HashMap<String, Acc>,
     dead: Vec<bool>,
+    pollution: Option<usize>,
 }
 
 impl State {
     fn new(n_lines: usize) -> State {
         let mut heap = Heap::default();
         let out = heap.new_object();
-        State { heap, out, accs: HashMap::new(), dead: vec![false; n_lines] }
+        State { heap, out, accs: HashMap::new(), dead: vec![false; n_lines], pollution: None }
     }
 
     fn out_slot(&self) -> Slot {
@@ -191,8 +199,21 @@ impl State {
                 Some(_) => {}
             }
         }
+        let proto = match p {
+            Slot::Ref(id) if key == "__proto__" => self.heap.proto_of(*id),
+            _ => Proto::None,
+        };
+        if proto == Proto::Array {
+            // `p[key]` is `Array.prototype`, itself an array: `push` pollutes it.
+            self.pollution.get_or_insert(line);
+            return Ok(());
+        }
         let value = self.heap.alloc(&e.value);
-        let current = self.heap.get_own(p, key);
+        let current = match proto {
+            Proto::Node(n) => Some(Slot::Ref(n)),
+            Proto::Object => None,
+            _ => self.heap.get(p, key),
+        };
         let push = current.as_ref().is_some_and(|c| self.heap.is_array(c));
         match &current {
             Some(arr) if push => self.heap.push(arr, value)?,
