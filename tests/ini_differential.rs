@@ -51,7 +51,10 @@ fn oracle(root: &str, requests: &[J]) -> Vec<J> {
     writer.join().expect("writer thread").expect("write stdin");
     assert!(out.status.success(), "oracle failed");
     let text = String::from_utf8(out.stdout).expect("utf8");
-    let responses: Vec<J> = text.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let responses: Vec<J> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
     assert_eq!(responses.len(), requests.len());
     responses
 }
@@ -66,7 +69,9 @@ fn enc(v: &Value) -> J {
         Value::Number(n) => json!({"n": number_to_string(*n)}),
         Value::Str(s) => json!({"s": s}),
         Value::Array(items) => json!({"a": items.iter().map(enc).collect::<Vec<_>>()}),
-        Value::Object(o) => json!({"o": o.iter().map(|(k, v)| json!([k, enc(v)])).collect::<Vec<_>>()}),
+        Value::Object(o) => {
+            json!({"o": o.iter().map(|(k, v)| json!([k, enc(v)])).collect::<Vec<_>>()})
+        }
         Value::Date(ms) => json!({"date": ms}),
     }
 }
@@ -85,7 +90,10 @@ fn ours_decode(input: &str) -> J {
 
 /// Compares all inputs; panics listing (up to 10) mismatches.
 fn check_decode(root: &str, inputs: &[(String, String)]) {
-    let reqs: Vec<J> = inputs.iter().map(|(_, i)| json!({"op": "decode", "input": i})).collect();
+    let reqs: Vec<J> = inputs
+        .iter()
+        .map(|(_, i)| json!({"op": "decode", "input": i}))
+        .collect();
     let theirs = oracle(root, &reqs);
     let bad: Vec<String> = inputs
         .iter()
@@ -95,7 +103,12 @@ fn check_decode(root: &str, inputs: &[(String, String)]) {
             (got != *want).then(|| format!("{label}: {input:?}\n  node: {want}\n  ours: {got}"))
         })
         .collect();
-    assert!(bad.is_empty(), "{} mismatches:\n{}", bad.len(), bad.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} mismatches:\n{}",
+        bad.len(),
+        bad.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 const TRICKY: &[&str] = &[
@@ -192,16 +205,23 @@ const TRICKY: &[&str] = &[
 #[test]
 fn decode_matches_ini_on_tricky_and_corpus() {
     let Some(root) = npm_root() else { return };
-    let mut inputs: Vec<(String, String)> =
-        TRICKY.iter().enumerate().map(|(i, s)| (format!("tricky#{i}"), (*s).to_string())).collect();
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-world/npmrc");
+    let mut inputs: Vec<(String, String)> = TRICKY
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("tricky#{i}"), (*s).to_string()))
+        .collect();
+    let corpus =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-world/npmrc");
     match std::fs::read_dir(&corpus) {
         Ok(dir) => {
             let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
             files.sort();
             for f in files.into_iter().filter(|f| f.is_file()) {
                 let bytes = std::fs::read(&f).expect("read corpus file");
-                inputs.push((f.display().to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+                inputs.push((
+                    f.display().to_string(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
             }
         }
         Err(_) => println!("SKIPPED: corpus {} absent", corpus.display()),
@@ -211,9 +231,47 @@ fn decode_matches_ini_on_tricky_and_corpus() {
 
 /// Fragments that exercise every branch of `decode()`.
 const FRAGMENTS: &[&str] = &[
-    "\n", "\r", "\r\n", "=", ";", "#", "[", "]", "[]", "\"", "'", "\\", "\\.", ".", " ", "\t", "a", "b",
-    "key", "x.y", "__proto__", "length", "0", "1", "true", "false", "null", "{}", "{\"a\":1}", "[1]",
-    "\u{feff}", "\u{2028}", "\u{a0}", "\u{85}", "\0", "ü", "😀", "${X}", "\\u0041", "\\ud800", "1e3",
+    "\n",
+    "\r",
+    "\r\n",
+    "=",
+    ";",
+    "#",
+    "[",
+    "]",
+    "[]",
+    "\"",
+    "'",
+    "\\",
+    "\\.",
+    ".",
+    " ",
+    "\t",
+    "a",
+    "b",
+    "key",
+    "x.y",
+    "__proto__",
+    "length",
+    "0",
+    "1",
+    "true",
+    "false",
+    "null",
+    "{}",
+    "{\"a\":1}",
+    "[1]",
+    "\u{feff}",
+    "\u{2028}",
+    "\u{a0}",
+    "\u{85}",
+    "\0",
+    "ü",
+    "😀",
+    "${X}",
+    "\\u0041",
+    "\\ud800",
+    "1e3",
 ];
 
 fn fragment_strategy() -> impl Strategy<Value = String> {
@@ -227,12 +285,19 @@ fn fragment_strategy() -> impl Strategy<Value = String> {
 /// Deterministic samples of a strategy. `NPMRC_DIFF_SCALE=k` multiplies the
 /// count and `NPMRC_DIFF_SEED=s` changes the seed, for deeper local runs.
 fn samples<S: Strategy>(strategy: &S, n: usize, seed: u8) -> Vec<S::Value> {
-    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
     let n = n * var("NPMRC_DIFF_SCALE").unwrap_or(1);
-    let seed = seed.wrapping_add(u8::try_from(var("NPMRC_DIFF_SEED").unwrap_or(0) % 256).unwrap_or(0));
+    let seed =
+        seed.wrapping_add(u8::try_from(var("NPMRC_DIFF_SEED").unwrap_or(0) % 256).unwrap_or(0));
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..n).filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current())).collect()
+    (0..n)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current()))
+        .collect()
 }
 
 #[test]
@@ -249,11 +314,37 @@ fn decode_matches_ini_on_generated() {
 /// Line-structured files: sections, dotted names, arrays, duplicates.
 fn structured_strategy() -> impl Strategy<Value = String> {
     let sec = prop::sample::select(vec![
-        "a", "a.b", "a\\.b", "a.b.c", "b", "__proto__", "__proto__.a", "a.__proto__", "1", "length", "", ".", "a.",
-        "'1'", "\"x\"", "a.length",
+        "a",
+        "a.b",
+        "a\\.b",
+        "a.b.c",
+        "b",
+        "__proto__",
+        "__proto__.a",
+        "a.__proto__",
+        "1",
+        "length",
+        "",
+        ".",
+        "a.",
+        "'1'",
+        "\"x\"",
+        "a.length",
     ]);
     let key = prop::sample::select(vec![
-        "a", "b", "a.b", "a\\.b", "0", "1", "3", "length", "__proto__", "'1'", "c", "a.b.c", "'[\"__proto__\"]'",
+        "a",
+        "b",
+        "a.b",
+        "a\\.b",
+        "0",
+        "1",
+        "3",
+        "length",
+        "__proto__",
+        "'1'",
+        "c",
+        "a.b.c",
+        "'[\"__proto__\"]'",
     ]);
     let val = prop::sample::select(vec![
         "1", "null", "true", "false", "'{}'", "'[1]'", "x#y", "", "'2'", "\"s\"", "abc",
@@ -279,18 +370,22 @@ fn decode_matches_ini_on_structured() {
 }
 
 const ENV_FRAGMENTS: &[&str] = &[
-    "\\", "\\\\", "$", "{", "}", "?", "${", "X", "U", "E", "A B", "${X}", "${U?}", "${E}", " ", "ü", "a",
-    "\n", ":", "-",
+    "\\", "\\\\", "$", "{", "}", "?", "${", "X", "U", "E", "A B", "${X}", "${U?}", "${E}", " ",
+    "ü", "a", "\n", ":", "-",
 ];
 
 #[test]
 fn env_replace_matches_npm_on_generated() {
     let Some(root) = npm_root() else { return };
-    let strategy = prop::collection::vec(prop::sample::select(ENV_FRAGMENTS), 0..16).prop_map(|v| v.concat());
+    let strategy =
+        prop::collection::vec(prop::sample::select(ENV_FRAGMENTS), 0..16).prop_map(|v| v.concat());
     let inputs = samples(&strategy, 3000, 11);
     let env = json!({"X": "val", "E": "", "A B": "spaced", "\\": "bs"});
     let lookup = |name: &str| env.get(name).and_then(J::as_str).map(str::to_string);
-    let reqs: Vec<J> = inputs.iter().map(|i| json!({"op": "env", "input": i, "env": env})).collect();
+    let reqs: Vec<J> = inputs
+        .iter()
+        .map(|i| json!({"op": "env", "input": i, "env": env}))
+        .collect();
     let theirs = oracle(&root, &reqs);
     let bad: Vec<String> = inputs
         .iter()
@@ -300,5 +395,10 @@ fn env_replace_matches_npm_on_generated() {
             (got != *want).then(|| format!("{input:?}\n  node: {want}\n  ours: {got}"))
         })
         .collect();
-    assert!(bad.is_empty(), "{} mismatches:\n{}", bad.len(), bad.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} mismatches:\n{}",
+        bad.len(),
+        bad.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+    );
 }

@@ -33,7 +33,8 @@ pub struct Decoded {
     pub prototype_pollution: Option<LineRef>,
 }
 
-/// An exception `ini.decode()` throws for this input.
+/// An exception `ini.decode()` throws for this input, or (message ending
+/// in `(npmrc-doctor limit)`) input beyond this crate's documented limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// The JS error message (e.g. `Invalid array length`).
@@ -73,22 +74,44 @@ pub struct Origin {
 pub fn decode(text: &str) -> Decoded {
     let lines = lex(text);
     let mut st = State::new(lines.len());
-    let result = st.run(&lines).and_then(|()| st.nest_sections());
-    let line_ref = |i: usize| LineRef { index: i, number: lines[i].number, span: lines[i].span.clone() };
+    let result = st
+        .run(&lines)
+        .and_then(|()| st.nest_sections())
+        .and_then(|()| match st.heap.to_value(&st.out_slot()) {
+            Ok(Value::Object(o)) => Ok(o),
+            Ok(_) => Ok(JsObject::new()),
+            Err(t) => Err((t, None)),
+        });
+    let line_ref = |i: usize| LineRef {
+        index: i,
+        number: lines[i].number,
+        span: lines[i].span.clone(),
+    };
     match result {
-        Ok(()) => {
-            let value = match st.heap.to_value(&st.out_slot()) {
-                Value::Object(o) => o,
-                _ => JsObject::new(),
-            };
+        Ok(value) => {
             let origins = st.origins(&value, &line_ref);
             let prototype_pollution = st.pollution.map(line_ref);
-            Decoded { value, lines, origins, error: None, prototype_pollution }
+            Decoded {
+                value,
+                lines,
+                origins,
+                error: None,
+                prototype_pollution,
+            }
         }
         Err((Thrown(message), at)) => {
-            let error = Some(DecodeError { message, line: at.map(line_ref) });
+            let error = Some(DecodeError {
+                message,
+                line: at.map(line_ref),
+            });
             let prototype_pollution = st.pollution.map(line_ref);
-            Decoded { value: JsObject::new(), lines, origins: Vec::new(), error, prototype_pollution }
+            Decoded {
+                value: JsObject::new(),
+                lines,
+                origins: Vec::new(),
+                error,
+                prototype_pollution,
+            }
         }
     }
 }
@@ -117,7 +140,13 @@ impl State {
     fn new(n_lines: usize) -> State {
         let mut heap = Heap::default();
         let out = heap.new_object();
-        State { heap, out, accs: HashMap::new(), dead: vec![false; n_lines], pollution: None }
+        State {
+            heap,
+            out,
+            accs: HashMap::new(),
+            dead: vec![false; n_lines],
+            pollution: None,
+        }
     }
 
     fn out_slot(&self) -> Slot {
@@ -139,7 +168,8 @@ impl State {
                 }
                 LineKind::Entry(e) => {
                     let top = section.as_ref();
-                    self.assign(&p, e, top, line.index).map_err(|t| (t, Some(line.index)))?;
+                    self.assign(&p, e, top, line.index)
+                        .map_err(|t| (t, Some(line.index)))?;
                 }
                 LineKind::Blank | LineKind::Comment | LineKind::Dropped => {}
             }
@@ -180,7 +210,9 @@ impl State {
     ) -> Result<(), Thrown> {
         if e.key.value == Value::Null {
             // `keyRaw.length` on a key that JSON-parsed to null.
-            return Err(Thrown("Cannot read properties of null (reading 'length')".into()));
+            return Err(Thrown(
+                "Cannot read properties of null (reading 'length')".into(),
+            ));
         }
         if e.prop == "__proto__" && e.key.value.as_str().is_some() {
             return Ok(());
@@ -267,8 +299,11 @@ impl State {
         let out = self.out_slot();
         let mut remove = Vec::new();
         for k in self.heap.keys(self.out) {
-            let Some(v) = self.heap.get_own(&out, &k) else { continue };
-            let is_object = matches!(v, Slot::Prim(Value::Null)) || (matches!(v, Slot::Ref(_)) && !self.heap.is_array(&v));
+            let Some(v) = self.heap.get_own(&out, &k) else {
+                continue;
+            };
+            let is_object = matches!(v, Slot::Prim(Value::Null))
+                || (matches!(v, Slot::Ref(_)) && !self.heap.is_array(&v));
             if !is_object {
                 continue;
             }
@@ -333,10 +368,15 @@ impl State {
             .keys()
             .into_iter()
             .map(|key| {
-                let mut all = self.accs.get(key).map(|a| a.all.clone()).unwrap_or_default();
+                let mut all = self
+                    .accs
+                    .get(key)
+                    .map(|a| a.all.clone())
+                    .unwrap_or_default();
                 all.sort_unstable();
                 all.dedup();
-                let (dead, live): (Vec<usize>, Vec<usize>) = all.into_iter().partition(|&l| self.dead[l]);
+                let (dead, live): (Vec<usize>, Vec<usize>) =
+                    all.into_iter().partition(|&l| self.dead[l]);
                 Origin {
                     key: key.to_string(),
                     winner: live.last().map(|&l| line_ref(l)),
@@ -381,9 +421,15 @@ mod tests {
     #[test]
     fn decode_table() {
         let table = [
-            ("a=null\n[a.b]\nx=1", "THROWS Cannot set properties of null (setting 'b')"),
+            (
+                "a=null\n[a.b]\nx=1",
+                "THROWS Cannot set properties of null (setting 'b')",
+            ),
             ("a[]=x\n[a]\nlength=abc", "THROWS Invalid array length"),
-            ("a[]=x\n[a]\nlength=3\n5=y", r#"{"a":["x",null,null,null,null,"y"]}"#),
+            (
+                "a[]=x\n[a]\nlength=3\n5=y",
+                r#"{"a":["x",null,null,null,null,"y"]}"#,
+            ),
             ("a.b=null", r#"{"a":{"b":null}}"#),
             ("\u{feff}[sec]\nk=v", r#"{"[sec]":true,"k":"v"}"#),
             ("  =x", r#"{"":"x"}"#),
@@ -391,23 +437,41 @@ mod tests {
             ("a=b\u{2028}c", "{}"),
             ("a\u{2028}b", "{\"a\u{2028}b\":true}"),
             ("['1']\nx=1", r#"{"1":{"x":"1"}}"#),
-            ("'1e21'=x\n'1.5e-7'=y\n'-0'=z", r#"{"0":"z","1e+21":"x","1.5e-7":"y"}"#),
+            (
+                "'1e21'=x\n'1.5e-7'=y\n'-0'=z",
+                r#"{"0":"z","1e+21":"x","1.5e-7":"y"}"#,
+            ),
             ("[__proto__.x]\na=1", r#"{"__proto__.x":{"a":"1"}}"#),
             ("[a.b]\nx=1\n[a\\.b]\ny=2", r#"{"a":{"b":{"x":"1"}}}"#),
             ("a='\"\\ud800\"'", "{\"a\":\"\u{fffd}\"}"),
             ("a=\"", r#"{"a":"\""}"#),
             ("a='", r#"{"a":""}"#),
-            ("x='{\"__proto__\":1,\"b\":2,\"1\":3,\"b\":4}'", r#"{"x":{"1":3,"__proto__":1,"b":4}}"#),
+            (
+                "x='{\"__proto__\":1,\"b\":2,\"1\":3,\"b\":4}'",
+                r#"{"x":{"1":3,"__proto__":1,"b":4}}"#,
+            ),
             ("a='{}'\n[a]\n'[\"__proto__\"]'=5", r#"{"a":{}}"#),
-            ("[a\\.b]\nx=1\n[a\\.b.c]\ny=2", r#"{"a.b":{"x":"1","c":{"y":"2"}}}"#),
+            (
+                "[a\\.b]\nx=1\n[a\\.b.c]\ny=2",
+                r#"{"a.b":{"x":"1","c":{"y":"2"}}}"#,
+            ),
             ("a=x\n[a]\nb=1", r#"{"a":"x"}"#),
-            ("a\\.b=1\n[c]\nd\\.e=2", r#"{"a\\.b":"1","c":{"d\\.e":"2"}}"#),
+            (
+                "a\\.b=1\n[c]\nd\\.e=2",
+                r#"{"a\\.b":"1","c":{"d\\.e":"2"}}"#,
+            ),
             ("a=1\na=2", r#"{"a":"2"}"#),
-            ("'null'=x", "THROWS Cannot read properties of null (reading 'length')"),
+            (
+                "'null'=x",
+                "THROWS Cannot read properties of null (reading 'length')",
+            ),
             ("a[]=1\na[]=2\na=3", r#"{"a":["1","2","3"]}"#),
             ("a=1\na[]=2", r#"{"a":["1","2"]}"#),
             ("__proto__=1\n[__proto__]\nx=1\ny=2", "{}"),
-            ("[a]\nx=1\n[b]\ny=2\n[a]\nz=3", r#"{"a":{"x":"1","z":"3"},"b":{"y":"2"}}"#),
+            (
+                "[a]\nx=1\n[b]\ny=2\n[a]\nz=3",
+                r#"{"a":{"x":"1","z":"3"},"b":{"y":"2"}}"#,
+            ),
         ];
         for (input, want) in table {
             assert_eq!(json(input), want, "{input:?}");
@@ -433,7 +497,10 @@ mod tests {
                 ("s".into(), vec![6, 8], vec![7]),
             ]
         );
-        assert_eq!(d.origins[0].winner.as_ref().map(|l| l.span.clone()), Some(8..11));
+        assert_eq!(
+            d.origins[0].winner.as_ref().map(|l| l.span.clone()),
+            Some(8..11)
+        );
     }
 
     #[test]
@@ -442,6 +509,22 @@ mod tests {
         assert_eq!(d.origins.len(), 1);
         let nums: Vec<usize> = d.origins[0].lines.iter().map(|l| l.number).collect();
         assert_eq!(nums, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn flags_array_prototype_pollution() {
+        // node: ini.decode pushes "p" onto Array.prototype (npm then exits 1
+        // silently); the result itself is {"a":["1"]}.
+        let d = decode("a[]=1\n[a]\n'[\"__proto__\"]'=p\n");
+        assert_eq!(d.prototype_pollution.map(|l| l.number), Some(3));
+        assert_eq!(json("a[]=1\n[a]\n'[\"__proto__\"]'=p\n"), r#"{"a":["1"]}"#);
+        assert_eq!(
+            decode("'null'=x")
+                .error
+                .and_then(|e| e.line)
+                .map(|l| l.number),
+            Some(1)
+        );
     }
 
     #[test]

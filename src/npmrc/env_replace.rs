@@ -63,10 +63,20 @@ pub fn env_replace(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Expa
             value.push_str(&input[i + m.esc.div_ceil(2)..m.end]);
         } else {
             value.push_str(&input[i..i + m.esc / 2]);
-            let fallback = if m.optional { String::new() } else { format!("${{{}}}", m.name) };
+            let fallback = if m.optional {
+                String::new()
+            } else {
+                format!("${{{}}}", m.name)
+            };
             value.push_str(&found.unwrap_or(fallback));
         }
-        refs.push(EnvRef { name: m.name, optional: m.optional, set, escaped, span: i..m.end });
+        refs.push(EnvRef {
+            name: m.name,
+            optional: m.optional,
+            set,
+            escaped,
+            span: i..m.end,
+        });
         i = m.end;
         last = m.end;
     }
@@ -106,7 +116,12 @@ fn match_at(input: &str, start: usize) -> Option<Match> {
         return None;
     }
     let name = input.get(name_start..name_start + name_len)?.to_string();
-    Some(Match { esc, name, optional, end: j + 1 })
+    Some(Match {
+        esc,
+        name,
+        optional,
+        end: j + 1,
+    })
 }
 
 /// Names that `process.env[name]` resolves through its prototype chain when
@@ -114,17 +129,41 @@ fn match_at(input: &str, start: usize) -> Option<Match> {
 /// passes `process.env`, so `${toString}` expands to a function's source.
 const PROTO_MEMBERS: [(&str, &str); 12] = [
     ("constructor", "function () { [native code] }"),
-    ("__defineGetter__", "function __defineGetter__() { [native code] }"),
-    ("__defineSetter__", "function __defineSetter__() { [native code] }"),
-    ("hasOwnProperty", "function hasOwnProperty() { [native code] }"),
-    ("__lookupGetter__", "function __lookupGetter__() { [native code] }"),
-    ("__lookupSetter__", "function __lookupSetter__() { [native code] }"),
-    ("isPrototypeOf", "function isPrototypeOf() { [native code] }"),
-    ("propertyIsEnumerable", "function propertyIsEnumerable() { [native code] }"),
+    (
+        "__defineGetter__",
+        "function __defineGetter__() { [native code] }",
+    ),
+    (
+        "__defineSetter__",
+        "function __defineSetter__() { [native code] }",
+    ),
+    (
+        "hasOwnProperty",
+        "function hasOwnProperty() { [native code] }",
+    ),
+    (
+        "__lookupGetter__",
+        "function __lookupGetter__() { [native code] }",
+    ),
+    (
+        "__lookupSetter__",
+        "function __lookupSetter__() { [native code] }",
+    ),
+    (
+        "isPrototypeOf",
+        "function isPrototypeOf() { [native code] }",
+    ),
+    (
+        "propertyIsEnumerable",
+        "function propertyIsEnumerable() { [native code] }",
+    ),
     ("toString", "function toString() { [native code] }"),
     ("valueOf", "function valueOf() { [native code] }"),
     ("__proto__", "[object Object]"),
-    ("toLocaleString", "function toLocaleString() { [native code] }"),
+    (
+        "toLocaleString",
+        "function toLocaleString() { [native code] }",
+    ),
 ];
 
 /// `process.env[name]` as npm's `envReplace` sees it: a variable of that
@@ -134,7 +173,10 @@ pub fn process_env_get(env: &Env, name: &str) -> Option<String> {
     if let Some(v) = env.var(name) {
         return Some(v.to_string());
     }
-    PROTO_MEMBERS.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_string())
+    PROTO_MEMBERS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| (*v).to_string())
 }
 
 #[cfg(test)]
@@ -185,8 +227,20 @@ mod tests {
         assert_eq!(
             e.refs,
             vec![
-                EnvRef { name: "X".into(), optional: false, set: true, escaped: true, span: 1..6 },
-                EnvRef { name: "U".into(), optional: true, set: false, escaped: false, span: 7..12 },
+                EnvRef {
+                    name: "X".into(),
+                    optional: false,
+                    set: true,
+                    escaped: true,
+                    span: 1..6
+                },
+                EnvRef {
+                    name: "U".into(),
+                    optional: true,
+                    set: false,
+                    escaped: false,
+                    span: 7..12
+                },
             ]
         );
     }
@@ -195,7 +249,10 @@ mod tests {
     fn proto_members() {
         let env = Env::new(vec![("toString".into(), "mine".into())], "/".into());
         assert_eq!(process_env_get(&env, "toString").as_deref(), Some("mine"));
-        assert_eq!(process_env_get(&env, "__proto__").as_deref(), Some("[object Object]"));
+        assert_eq!(
+            process_env_get(&env, "__proto__").as_deref(),
+            Some("[object Object]")
+        );
         assert_eq!(process_env_get(&env, "nope"), None);
     }
 }

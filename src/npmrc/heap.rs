@@ -20,6 +20,11 @@ use crate::value::{JsObject, Value, is_array_index};
 /// long for `JSON.stringify`); a documented limit, not npm behaviour.
 pub const MAX_ARRAY_LEN: u64 = 1 << 24;
 
+/// Deepest nesting converted to a [`Value`] (recursive, so bounded to
+/// stay clear of stack overflows). `[a.a.a…]` with more parts is decoded
+/// by node but refused here; node's own `JSON.stringify` overflows too.
+pub const MAX_VALUE_DEPTH: usize = 1000;
+
 /// A JS value: a primitive or a reference to a heap node.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slot {
@@ -51,7 +56,10 @@ impl Props {
     fn get(&self, key: &str) -> Option<&Slot> {
         match index_of(key) {
             Some(i) => self.index.get(&i),
-            None => self.pos.get(key).and_then(|&p| self.named.get(p)?.as_ref().map(|(_, v)| v)),
+            None => self
+                .pos
+                .get(key)
+                .and_then(|&p| self.named.get(p)?.as_ref().map(|(_, v)| v)),
         }
     }
 
@@ -76,7 +84,8 @@ impl Props {
 
     fn keys(&self) -> Vec<String> {
         let idx = self.index.keys().map(u32::to_string);
-        idx.chain(self.named.iter().flatten().map(|(k, _)| k.clone())).collect()
+        idx.chain(self.named.iter().flatten().map(|(k, _)| k.clone()))
+            .collect()
     }
 
     fn entries(&self) -> impl Iterator<Item = (String, &Slot)> {
@@ -86,7 +95,11 @@ impl Props {
 }
 
 fn index_of(key: &str) -> Option<u32> {
-    if is_array_index(key) { key.parse().ok() } else { None }
+    if is_array_index(key) {
+        key.parse().ok()
+    } else {
+        None
+    }
 }
 
 #[derive(Debug)]
@@ -95,7 +108,11 @@ enum Node {
     /// `__proto__` hits the setter instead of creating a property.
     Object { props: Props, proto: bool },
     /// Elements (absent = hole), length, extra named properties.
-    Array { elems: BTreeMap<u32, Slot>, len: u64, extra: Props },
+    Array {
+        elems: BTreeMap<u32, Slot>,
+        len: u64,
+        extra: Props,
+    },
 }
 
 /// A JS exception raised by `decode()` (node would throw it).
@@ -128,7 +145,10 @@ pub enum Proto {
 impl Heap {
     /// `Object.create(null)`.
     pub fn new_object(&mut self) -> usize {
-        self.nodes.push(Node::Object { props: Props::default(), proto: false });
+        self.nodes.push(Node::Object {
+            props: Props::default(),
+            proto: false,
+        });
         self.nodes.len() - 1
     }
 
@@ -136,7 +156,11 @@ impl Heap {
     pub fn new_array(&mut self, items: Vec<Slot>) -> usize {
         let len = items.len() as u64;
         let elems = (0u32..).zip(items).collect();
-        self.nodes.push(Node::Array { elems, len, extra: Props::default() });
+        self.nodes.push(Node::Array {
+            elems,
+            len,
+            extra: Props::default(),
+        });
         self.nodes.len() - 1
     }
 
@@ -184,15 +208,25 @@ impl Heap {
     pub fn set(&mut self, target: &Slot, key: &str, v: Slot) -> Result<(), Thrown> {
         let Slot::Ref(id) = target else {
             if matches!(target, Slot::Prim(Value::Null | Value::Undefined)) {
-                let what = if *target == Slot::Prim(Value::Null) { "null" } else { "undefined" };
-                return Err(Thrown(format!("Cannot set properties of {what} (setting '{key}')")));
+                let what = if *target == Slot::Prim(Value::Null) {
+                    "null"
+                } else {
+                    "undefined"
+                };
+                return Err(Thrown(format!(
+                    "Cannot set properties of {what} (setting '{key}')"
+                )));
             }
             return Ok(());
         };
         if key == "__proto__" && self.proto_of(*id) != Proto::None {
             return self.set_proto(*id, &v);
         }
-        let new_len = if key == "length" { Some(self.array_length(&v)) } else { None };
+        let new_len = if key == "length" {
+            Some(self.array_length(&v))
+        } else {
+            None
+        };
         match self.nodes.get_mut(*id) {
             Some(Node::Object { props, .. }) => props.set(key, v),
             Some(Node::Array { elems, len, extra }) => match (new_len, index_of(key)) {
@@ -331,7 +365,9 @@ impl Heap {
                     let mut parts = Vec::new();
                     for i in 0..*len {
                         parts.push(match u32::try_from(i).ok().and_then(|i| elems.get(&i)) {
-                            None | Some(Slot::Prim(Value::Null | Value::Undefined)) => String::new(),
+                            None | Some(Slot::Prim(Value::Null | Value::Undefined)) => {
+                                String::new()
+                            }
                             Some(s) => self.js_string(s)?,
                         });
                     }
@@ -345,52 +381,61 @@ impl Heap {
         }
     }
 
-    /// Converts a heap value to a [`Value`] (holes become `Undefined`).
-    /// A reference cycle (which `decode()` cannot build, but guard anyway)
-    /// becomes `Undefined`.
-    pub fn to_value(&self, slot: &Slot) -> Value {
+    /// Converts a heap value to a [`Value`] (holes become `Undefined`, or
+    /// what the array's replaced prototype holds at that index). A
+    /// reference cycle becomes `Undefined`; nesting beyond
+    /// [`MAX_VALUE_DEPTH`] is an error.
+    pub fn to_value(&self, slot: &Slot) -> Result<Value, Thrown> {
         let mut stack = Vec::new();
         self.to_value_in(slot, &mut stack)
     }
 
-    fn to_value_in(&self, slot: &Slot, stack: &mut Vec<usize>) -> Value {
-        let Slot::Ref(id) = slot else {
-            return match slot {
-                Slot::Prim(v) => v.clone(),
-                Slot::Ref(_) => Value::Undefined,
-            };
+    fn to_value_in(&self, slot: &Slot, stack: &mut Vec<usize>) -> Result<Value, Thrown> {
+        let id = match slot {
+            Slot::Prim(v) => return Ok(v.clone()),
+            Slot::Ref(id) => *id,
         };
-        if stack.contains(id) {
-            return Value::Undefined;
+        if stack.contains(&id) {
+            return Ok(Value::Undefined);
         }
-        stack.push(*id);
-        let v = match self.nodes.get(*id) {
+        if stack.len() >= MAX_VALUE_DEPTH {
+            return Err(Thrown(format!(
+                "nesting deeper than {MAX_VALUE_DEPTH} (npmrc-doctor limit)"
+            )));
+        }
+        stack.push(id);
+        let v = match self.nodes.get(id) {
             Some(Node::Object { props, .. }) => {
                 let mut obj = JsObject::new();
                 for (k, s) in props.entries() {
-                    obj.insert(k, self.to_value_in(s, stack));
+                    obj.insert(k, self.to_value_in(s, stack)?);
                 }
                 Value::Object(obj)
             }
-            Some(Node::Array { elems, len, .. }) => Value::Array(
-                (0..*len)
-                    .map(|i| {
-                        let item = u32::try_from(i).ok().and_then(|i| elems.get(&i)).cloned();
-                        let item = item.or_else(|| self.get(slot, &i.to_string()));
-                        item.map_or(Value::Undefined, |s| self.to_value_in(&s, stack))
-                    })
-                    .collect(),
-            ),
+            Some(Node::Array { elems, len, .. }) => {
+                let mut items = Vec::new();
+                for i in 0..*len {
+                    let item = u32::try_from(i).ok().and_then(|i| elems.get(&i)).cloned();
+                    let item = item.or_else(|| self.get(slot, &i.to_string()));
+                    items.push(match item {
+                        Some(s) => self.to_value_in(&s, stack)?,
+                        None => Value::Undefined,
+                    });
+                }
+                Value::Array(items)
+            }
             None => Value::Undefined,
         };
         stack.pop();
-        v
+        Ok(v)
     }
 }
 
 fn check_len(n: u64) -> Result<(), Thrown> {
     if n > MAX_ARRAY_LEN {
-        Err(Thrown(format!("array longer than {MAX_ARRAY_LEN} (npmrc-doctor limit)")))
+        Err(Thrown(format!(
+            "array longer than {MAX_ARRAY_LEN} (npmrc-doctor limit)"
+        )))
     } else {
         Ok(())
     }
@@ -424,7 +469,14 @@ pub fn string_to_number(s: &str) -> f64 {
     if t.is_empty() {
         return 0.0;
     }
-    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
+    for (prefix, radix) in [
+        ("0x", 16),
+        ("0X", 16),
+        ("0o", 8),
+        ("0O", 8),
+        ("0b", 2),
+        ("0B", 2),
+    ] {
         if let Some(digits) = t.strip_prefix(prefix) {
             return radix_number(digits, radix);
         }
@@ -432,7 +484,11 @@ pub fn string_to_number(s: &str) -> f64 {
     let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
     let negative = t.starts_with('-');
     if unsigned == "Infinity" {
-        return if negative { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     if !is_decimal_literal(unsigned) {
         return f64::NAN;
@@ -499,11 +555,17 @@ mod tests {
         let mut h = Heap::default();
         let a = Slot::Ref(h.new_array(vec![Slot::Prim(Value::Str("x".into()))]));
         assert!(h.set(&a, "3", Slot::Prim(Value::Null)).is_ok());
-        assert!(h.set(&a, "length", Slot::Prim(Value::Str("abc".into()))).is_err());
-        assert!(h.set(&a, "length", Slot::Prim(Value::Str("2".into()))).is_ok());
+        assert!(
+            h.set(&a, "length", Slot::Prim(Value::Str("abc".into())))
+                .is_err()
+        );
+        assert!(
+            h.set(&a, "length", Slot::Prim(Value::Str("2".into())))
+                .is_ok()
+        );
         assert_eq!(
             h.to_value(&a),
-            Value::Array(vec![Value::Str("x".into()), Value::Undefined])
+            Ok(Value::Array(vec![Value::Str("x".into()), Value::Undefined]))
         );
     }
 }

@@ -14,7 +14,7 @@ use crate::value::Value;
 /// Maximum nesting of arrays/objects accepted by [`json_parse`]. V8 accepts
 /// deeper input; beyond this depth we report a parse failure instead of
 /// risking a stack overflow (a documented divergence on absurd input).
-pub const MAX_JSON_DEPTH: usize = 256;
+pub const MAX_JSON_DEPTH: usize = 500;
 
 /// Whether `c` is in the JS `WhiteSpace` or `LineTerminator` set, i.e. what
 /// regex `\s` matches and what `String.prototype.trim` strips. Includes
@@ -23,20 +23,14 @@ pub const MAX_JSON_DEPTH: usize = 256;
 pub fn is_js_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n'
-            | '\u{0B}'
-            | '\u{0C}'
-            | '\r'
-            | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
@@ -51,7 +45,11 @@ pub fn js_trim(s: &str) -> &str {
 pub fn js_trim_bounds(s: &str) -> (usize, usize) {
     let start = s.len() - s.trim_start_matches(is_js_space).len();
     let end = s.trim_end_matches(is_js_space).len();
-    if end < start { (start, start) } else { (start, end) }
+    if end < start {
+        (start, start)
+    } else {
+        (start, end)
+    }
 }
 
 /// `Number.prototype.toString()` (radix 10), exact for every `f64`.
@@ -61,7 +59,11 @@ pub fn number_to_string(n: f64) -> String {
         return "NaN".into();
     }
     if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if n == 0.0 {
         return "0".into();
@@ -92,7 +94,11 @@ fn layout_number(d: &str, n: i64) -> String {
         let e = n - 1;
         let sign = if e < 0 { '-' } else { '+' };
         let (first, rest) = d.split_at(1);
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         format!("{first}{frac}e{sign}{}", e.abs())
     }
 }
@@ -119,7 +125,11 @@ pub fn to_js_string(v: &Value) -> String {
 /// keys are ordered first (both via [`crate::value::JsObject`]).
 #[must_use]
 pub fn json_parse(text: &str) -> Option<Value> {
-    let mut p = JsonParser { s: text.as_bytes(), src: text, i: 0 };
+    let mut p = JsonParser {
+        s: text.as_bytes(),
+        src: text,
+        i: 0,
+    };
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -376,8 +386,14 @@ mod tests {
     #[test]
     fn json_parse_matches_js() {
         assert_eq!(json_parse(" 1 "), Some(Value::Number(1.0)));
-        assert_eq!(json_parse("\"\\ud800\""), Some(Value::Str("\u{FFFD}".into())));
-        assert_eq!(json_parse("\"\\ud83d\\ude00\""), Some(Value::Str("😀".into())));
+        assert_eq!(
+            json_parse("\"\\ud800\""),
+            Some(Value::Str("\u{FFFD}".into()))
+        );
+        assert_eq!(
+            json_parse("\"\\ud83d\\ude00\""),
+            Some(Value::Str("😀".into()))
+        );
         assert_eq!(json_parse("1e400"), Some(Value::Number(f64::INFINITY)));
         assert_eq!(json_parse("01"), None);
         assert_eq!(json_parse("1."), None);
@@ -395,7 +411,11 @@ mod tests {
 
     #[test]
     fn property_keys() {
-        let arr = Value::Array(vec![Value::Number(1.0), Value::Null, Value::Str("x".into())]);
+        let arr = Value::Array(vec![
+            Value::Number(1.0),
+            Value::Null,
+            Value::Str("x".into()),
+        ]);
         assert_eq!(to_js_string(&arr), "1,,x");
         assert_eq!(to_js_string(&Value::Bool(true)), "true");
     }

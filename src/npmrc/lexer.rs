@@ -45,9 +45,9 @@ pub enum LineKind {
     /// `^\s*[;#]`.
     Comment,
     /// `[name]` header.
-    Section(Section),
+    Section(Box<Section>),
     /// `key`, `key=value` or `key[]=value`.
-    Entry(Entry),
+    Entry(Box<Entry>),
     /// Ignored by `decode()` although not blank or a comment.
     Dropped,
 }
@@ -124,7 +124,13 @@ pub fn lex(text: &str) -> Vec<Line> {
             term_end += 1;
         }
         let kind = classify(text, start..end);
-        lines.push(Line { index: lines.len(), number, span: start..end, terminator: end..term_end, kind });
+        lines.push(Line {
+            index: lines.len(),
+            number,
+            span: start..end,
+            terminator: end..term_end,
+            kind,
+        });
         number += count_breaks(&bytes[end..term_end]);
         if end == text.len() {
             break;
@@ -167,9 +173,9 @@ fn classify(text: &str, span: Range<usize>) -> LineKind {
         Some(_) => {}
     }
     if let Some(section) = section(text, &span) {
-        return LineKind::Section(section);
+        return LineKind::Section(Box::new(section));
     }
-    entry(text, &span).map_or(LineKind::Dropped, LineKind::Entry)
+    entry(text, &span).map_or(LineKind::Dropped, |e| LineKind::Entry(Box::new(e)))
 }
 
 /// `^\[([^\]]*)\]\s*$` on the whole line.
@@ -206,7 +212,14 @@ fn entry(text: &str, span: &Range<usize>) -> Option<Entry> {
         Some(part) => literal(&part.value),
     };
     let eq = eq.map(|e| span.start + e..span.start + e + 1);
-    Some(Entry { key, prop, is_array, eq, raw_value, value })
+    Some(Entry {
+        key,
+        prop,
+        is_array,
+        eq,
+        raw_value,
+        value,
+    })
 }
 
 /// `isArray` and the property key from `keyRaw`.
@@ -239,18 +252,38 @@ pub fn unsafe_(text: &str, raw: Range<usize>) -> Part {
         let comment = cut.map(|c| span.start + c..raw.end);
         let (x, y) = js_trim_bounds(&s);
         let value = Value::Str(s[x..y].to_string());
-        return Part { span, value, quote, json_failed: false, comment };
+        return Part {
+            span,
+            value,
+            quote,
+            json_failed: false,
+            comment,
+        };
     }
-    let inner = if quote == Quote::Single { strip_single(val) } else { val };
+    let inner = if quote == Quote::Single {
+        strip_single(val)
+    } else {
+        val
+    };
     let parsed = json_parse(inner);
     let json_failed = parsed.is_none();
     let value = parsed.unwrap_or_else(|| Value::Str(inner.to_string()));
-    Part { span, value, quote, json_failed, comment: None }
+    Part {
+        span,
+        value,
+        quote,
+        json_failed,
+        comment: None,
+    }
 }
 
 /// `val.slice(1, -1)` for a string starting and ending with `'`.
 fn strip_single(val: &str) -> &str {
-    if val.len() >= 2 { &val[1..val.len() - 1] } else { "" }
+    if val.len() >= 2 {
+        &val[1..val.len() - 1]
+    } else {
+        ""
+    }
 }
 
 /// ini's `isQuoted`.
@@ -296,7 +329,7 @@ mod tests {
 
     fn entry_of(line: &str) -> Entry {
         match lex(line).remove(0).kind {
-            LineKind::Entry(e) => e,
+            LineKind::Entry(e) => *e,
             other => panic!("{line:?}: {other:?}"),
         }
     }
@@ -398,6 +431,9 @@ mod tests {
         assert_eq!(entry_of("[]=x").prop, "[]");
         assert!(!entry_of("[]=x").is_array);
         let q = entry_of("a='{\"x\":1'");
-        assert!(q.raw_value.is_some_and(|p| p.json_failed && p.quote == Quote::Single));
+        assert!(
+            q.raw_value
+                .is_some_and(|p| p.json_failed && p.quote == Quote::Single)
+        );
     }
 }
