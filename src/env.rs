@@ -76,11 +76,7 @@ impl Env {
     pub fn which(&self, program: &str) -> Option<PathBuf> {
         let path = self.var("PATH")?;
         for dir in path.split(':') {
-            let dir = if dir.is_empty() {
-                Path::new(".")
-            } else {
-                Path::new(dir)
-            };
+            let dir = if dir.is_empty() { Path::new(".") } else { Path::new(dir) };
             let candidate = dir.join(program);
             if is_executable(&candidate) {
                 return Some(if candidate.is_absolute() {

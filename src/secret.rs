@@ -35,15 +35,8 @@ pub fn is_secret_key(key: &str) -> bool {
     let lower = base.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "_authtoken"
-            | "-authtoken"
-            | "_auth"
-            | "_password"
-            | "authtoken"
-            | "_token"
-            | "token"
-            | "password"
-            | "auth"
+        "_authtoken" | "-authtoken" | "_auth" | "_password" | "authtoken" | "_token" | "token"
+            | "password" | "auth"
     )
 }
 

@@ -154,11 +154,7 @@ pub fn js_number_to_string(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
-        if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
+        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
     } else if n == 0.0 {
         "0".into()
     } else if n.fract() == 0.0 && n.abs() < 1e21 {
@@ -225,10 +221,7 @@ impl JsObject {
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries
-            .iter_mut()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     #[must_use]
@@ -285,12 +278,7 @@ mod tests {
         assert_eq!(Value::Number(3.0).js_string(), "3");
         assert_eq!(Value::Number(0.5).js_string(), "0.5");
         assert_eq!(
-            Value::Array(vec![
-                Value::Str("a".into()),
-                Value::Null,
-                Value::Number(1.0)
-            ])
-            .js_string(),
+            Value::Array(vec![Value::Str("a".into()), Value::Null, Value::Number(1.0)]).js_string(),
             "a,,1"
         );
         assert!(!Value::Str(String::new()).is_truthy());
