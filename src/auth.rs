@@ -173,7 +173,10 @@ pub fn walk_keys(uri: &str) -> Result<Vec<String>, InvalidUrl> {
 ///
 /// # Errors
 /// [`InvalidUrl`] when `new URL(uri)` throws.
-pub fn reg_from_uri(uri: &str, opts: &FlatOpts<'_>) -> Result<Option<(String, AuthKey)>, InvalidUrl> {
+pub fn reg_from_uri(
+    uri: &str,
+    opts: &FlatOpts<'_>,
+) -> Result<Option<(String, AuthKey)>, InvalidUrl> {
     for key in walk_keys(uri)? {
         if let Some(k) = has_auth(&key, opts) {
             return Ok(Some((key, k)));
@@ -252,7 +255,11 @@ impl Auth {
 ///
 /// # Errors
 /// [`InvalidUrl`] when a URL involved does not parse.
-pub fn get_auth(uri: &str, opts: &FlatOpts<'_>, spec_scope: Option<&str>) -> Result<Auth, InvalidUrl> {
+pub fn get_auth(
+    uri: &str,
+    opts: &FlatOpts<'_>,
+    spec_scope: Option<&str>,
+) -> Result<Auth, InvalidUrl> {
     get_auth_inner(uri, opts, spec_scope, 0)
 }
 
@@ -305,7 +312,9 @@ fn credential_at(reg_key: &str, auth_key: AuthKey, opts: &FlatOpts<'_>) -> Auth 
         auth.keys.push(key("username"));
         auth.keys.push(key("_password"));
     }
-    if let (Some(cert), Some(keyfile)) = (opts.string(&key("certfile")), opts.string(&key("keyfile"))) {
+    if let (Some(cert), Some(keyfile)) =
+        (opts.string(&key("certfile")), opts.string(&key("keyfile")))
+    {
         auth.keys.push(key("certfile"));
         auth.keys.push(key("keyfile"));
         let readable = |p: &str| std::fs::metadata(p).is_ok();

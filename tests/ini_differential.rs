@@ -78,10 +78,14 @@ fn enc(v: &Value) -> J {
 
 fn ours_decode(input: &str) -> J {
     let d = decode(input);
-    match d.error {
+    let mut r = match d.error {
         Some(e) => json!({"err": e.message}),
         None => json!({"ok": enc(&Value::Object(d.value))}),
+    };
+    if d.prototype_pollution.is_some() {
+        r["pollution"] = J::Bool(true);
     }
+    r
 }
 
 /// Compares all inputs; panics listing (up to 10) mismatches.
@@ -193,6 +197,9 @@ const TRICKY: &[&str] = &[
     "[a]\n[b]\n[a]\nx=1\n",
     "a[]=1\n[a]\n1=z\n",
     "b=1\n2=x\n1=y\na=2\n",
+    "a[]=1\n[a]\n'[\"__proto__\"]'=polluted\nx=1\n",
+    "a[]=1\n[a]\nlength='{}'\n",
+    "a[]=1\n[a]\nlength='[3]'\n",
 ];
 
 #[test]
@@ -275,8 +282,17 @@ fn fragment_strategy() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Deterministic samples of a strategy.
+/// Deterministic samples of a strategy. `NPMRC_DIFF_SCALE=k` multiplies the
+/// count and `NPMRC_DIFF_SEED=s` changes the seed, for deeper local runs.
 fn samples<S: Strategy>(strategy: &S, n: usize, seed: u8) -> Vec<S::Value> {
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let n = n * var("NPMRC_DIFF_SCALE").unwrap_or(1);
+    let seed =
+        seed.wrapping_add(u8::try_from(var("NPMRC_DIFF_SEED").unwrap_or(0) % 256).unwrap_or(0));
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     (0..n)
@@ -291,6 +307,64 @@ fn decode_matches_ini_on_generated() {
         .into_iter()
         .enumerate()
         .map(|(i, s)| (format!("generated#{i}"), s))
+        .collect();
+    check_decode(&root, &inputs);
+}
+
+/// Line-structured files: sections, dotted names, arrays, duplicates.
+fn structured_strategy() -> impl Strategy<Value = String> {
+    let sec = prop::sample::select(vec![
+        "a",
+        "a.b",
+        "a\\.b",
+        "a.b.c",
+        "b",
+        "__proto__",
+        "__proto__.a",
+        "a.__proto__",
+        "1",
+        "length",
+        "",
+        ".",
+        "a.",
+        "'1'",
+        "\"x\"",
+        "a.length",
+    ]);
+    let key = prop::sample::select(vec![
+        "a",
+        "b",
+        "a.b",
+        "a\\.b",
+        "0",
+        "1",
+        "3",
+        "length",
+        "__proto__",
+        "'1'",
+        "c",
+        "a.b.c",
+        "'[\"__proto__\"]'",
+    ]);
+    let val = prop::sample::select(vec![
+        "1", "null", "true", "false", "'{}'", "'[1]'", "x#y", "", "'2'", "\"s\"", "abc",
+    ]);
+    let line = prop_oneof![
+        sec.prop_map(|s| format!("[{s}]")),
+        (key.clone(), val.clone()).prop_map(|(k, v)| format!("{k}={v}")),
+        (key.clone(), val).prop_map(|(k, v)| format!("{k}[]={v}")),
+        key.prop_map(str::to_string),
+    ];
+    prop::collection::vec(line, 0..12).prop_map(|v| v.join("\n"))
+}
+
+#[test]
+fn decode_matches_ini_on_structured() {
+    let Some(root) = npm_root() else { return };
+    let inputs: Vec<(String, String)> = samples(&structured_strategy(), 4000, 3)
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("structured#{i}"), s))
         .collect();
     check_decode(&root, &inputs);
 }

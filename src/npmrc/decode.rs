@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::heap::{Heap, Slot, Thrown};
+use super::heap::{Heap, Proto, Slot, Thrown};
 use super::lexer::{Entry, Line, LineKind, lex};
 use crate::value::{JsObject, Value};
 
@@ -26,9 +26,15 @@ pub struct Decoded {
     pub origins: Vec<Origin>,
     /// Set when node's `decode()` would throw.
     pub error: Option<DecodeError>,
+    /// A line that makes ini 6.0.0 push onto the global `Array.prototype`
+    /// (a key that JSON-parses to `["__proto__"]`, assigned inside a
+    /// `[section]` whose target is an array). npm's process keeps that
+    /// pollution for every later file; it is not modelled beyond this flag.
+    pub prototype_pollution: Option<LineRef>,
 }
 
-/// An exception `ini.decode()` throws for this input.
+/// An exception `ini.decode()` throws for this input, or (message ending
+/// in `(npmrc-doctor limit)`) input beyond this crate's documented limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// The JS error message (e.g. `Invalid array length`).
@@ -68,24 +74,29 @@ pub struct Origin {
 pub fn decode(text: &str) -> Decoded {
     let lines = lex(text);
     let mut st = State::new(lines.len());
-    let result = st.run(&lines).and_then(|()| st.nest_sections());
+    let result = st
+        .run(&lines)
+        .and_then(|()| st.nest_sections())
+        .and_then(|()| match st.heap.to_value(&st.out_slot()) {
+            Ok(Value::Object(o)) => Ok(o),
+            Ok(_) => Ok(JsObject::new()),
+            Err(t) => Err((t, None)),
+        });
     let line_ref = |i: usize| LineRef {
         index: i,
         number: lines[i].number,
         span: lines[i].span.clone(),
     };
     match result {
-        Ok(()) => {
-            let value = match st.heap.to_value(&st.out_slot()) {
-                Value::Object(o) => o,
-                _ => JsObject::new(),
-            };
+        Ok(value) => {
             let origins = st.origins(&value, &line_ref);
+            let prototype_pollution = st.pollution.map(line_ref);
             Decoded {
                 value,
                 lines,
                 origins,
                 error: None,
+                prototype_pollution,
             }
         }
         Err((Thrown(message), at)) => {
@@ -93,11 +104,13 @@ pub fn decode(text: &str) -> Decoded {
                 message,
                 line: at.map(line_ref),
             });
+            let prototype_pollution = st.pollution.map(line_ref);
             Decoded {
                 value: JsObject::new(),
                 lines,
                 origins: Vec::new(),
                 error,
+                prototype_pollution,
             }
         }
     }
@@ -120,6 +133,7 @@ struct State {
     out: usize,
     accs: HashMap<String, Acc>,
     dead: Vec<bool>,
+    pollution: Option<usize>,
 }
 
 impl State {
@@ -131,6 +145,7 @@ impl State {
             out,
             accs: HashMap::new(),
             dead: vec![false; n_lines],
+            pollution: None,
         }
     }
 
@@ -216,8 +231,21 @@ impl State {
                 Some(_) => {}
             }
         }
+        let proto = match p {
+            Slot::Ref(id) if key == "__proto__" => self.heap.proto_of(*id),
+            _ => Proto::None,
+        };
+        if proto == Proto::Array {
+            // `p[key]` is `Array.prototype`, itself an array: `push` pollutes it.
+            self.pollution.get_or_insert(line);
+            return Ok(());
+        }
         let value = self.heap.alloc(&e.value);
-        let current = self.heap.get_own(p, key);
+        let current = match proto {
+            Proto::Node(n) => Some(Slot::Ref(n)),
+            Proto::Object => None,
+            _ => self.heap.get(p, key),
+        };
         let push = current.as_ref().is_some_and(|c| self.heap.is_array(c));
         match &current {
             Some(arr) if push => self.heap.push(arr, value)?,
@@ -481,6 +509,22 @@ mod tests {
         assert_eq!(d.origins.len(), 1);
         let nums: Vec<usize> = d.origins[0].lines.iter().map(|l| l.number).collect();
         assert_eq!(nums, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn flags_array_prototype_pollution() {
+        // node: ini.decode pushes "p" onto Array.prototype (npm then exits 1
+        // silently); the result itself is {"a":["1"]}.
+        let d = decode("a[]=1\n[a]\n'[\"__proto__\"]'=p\n");
+        assert_eq!(d.prototype_pollution.map(|l| l.number), Some(3));
+        assert_eq!(json("a[]=1\n[a]\n'[\"__proto__\"]'=p\n"), r#"{"a":["1"]}"#);
+        assert_eq!(
+            decode("'null'=x")
+                .error
+                .and_then(|e| e.line)
+                .map(|l| l.number),
+            Some(1)
+        );
     }
 
     #[test]

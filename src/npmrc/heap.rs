@@ -7,6 +7,9 @@
 //! holes, `length` semantics (`RangeError` on an invalid length) and `push`.
 //! Non-index properties set on arrays are kept but never output (as in
 //! `JSON.stringify`). Property order follows JS: array-index keys first.
+//! Assigning an object to `__proto__` of a node that still inherits the
+//! `__proto__` accessor replaces its prototype; inherited properties are
+//! seen by reads (`Array.isArray(p[key])`) and by array holes, as in JS.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,6 +19,11 @@ use crate::value::{JsObject, Value, is_array_index};
 /// Arrays longer than this are refused (node would produce a string too
 /// long for `JSON.stringify`); a documented limit, not npm behaviour.
 pub const MAX_ARRAY_LEN: u64 = 1 << 24;
+
+/// Deepest nesting converted to a [`Value`] (recursive, so bounded to
+/// stay clear of stack overflows). `[a.a.a…]` with more parts is decoded
+/// by node but refused here; node's own `JSON.stringify` overflows too.
+pub const MAX_VALUE_DEPTH: usize = 1000;
 
 /// A JS value: a primitive or a reference to a heap node.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +123,23 @@ pub struct Thrown(pub String);
 #[derive(Debug, Default)]
 pub struct Heap {
     nodes: Vec<Node>,
+    /// Replaced prototypes: `Some(node)`, or `None` for `null`. Absent:
+    /// the built-in one (`Object.prototype`, `Array.prototype`, or none
+    /// for `Object.create(null)`).
+    protos: HashMap<usize, Option<usize>>,
+}
+
+/// The prototype of a node, as `p.__proto__` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proto {
+    /// No prototype, or no `__proto__` accessor on the chain.
+    None,
+    /// `Object.prototype`.
+    Object,
+    /// `Array.prototype` (itself an array, so `push` lands on it).
+    Array,
+    /// Another heap node.
+    Node(usize),
 }
 
 impl Heap {
@@ -194,17 +219,16 @@ impl Heap {
             }
             return Ok(());
         };
+        if key == "__proto__" && self.proto_of(*id) != Proto::None {
+            return self.set_proto(*id, &v);
+        }
         let new_len = if key == "length" {
             Some(self.array_length(&v))
         } else {
             None
         };
         match self.nodes.get_mut(*id) {
-            Some(Node::Object { props, proto }) => {
-                if !(*proto && key == "__proto__") {
-                    props.set(key, v);
-                }
-            }
+            Some(Node::Object { props, .. }) => props.set(key, v),
             Some(Node::Array { elems, len, extra }) => match (new_len, index_of(key)) {
                 (Some(n), _) => set_length(elems, len, n?)?,
                 (None, Some(i)) => {
@@ -217,6 +241,75 @@ impl Heap {
             None => {}
         }
         Ok(())
+    }
+
+    /// What `node.__proto__` reads (`Proto::None` when the chain has no
+    /// `__proto__` accessor, i.e. does not reach a built-in prototype).
+    pub fn proto_of(&self, id: usize) -> Proto {
+        let direct = match self.protos.get(&id) {
+            Some(Some(next)) => Proto::Node(*next),
+            Some(None) => return Proto::None,
+            None => match self.nodes.get(id) {
+                Some(Node::Object { proto: true, .. }) => Proto::Object,
+                Some(Node::Array { .. }) => Proto::Array,
+                _ => Proto::None,
+            },
+        };
+        let mut cur = direct;
+        for _ in 0..=self.nodes.len() {
+            match cur {
+                Proto::Node(n) => match self.protos.get(&n) {
+                    Some(Some(next)) => cur = Proto::Node(*next),
+                    Some(None) => return Proto::None,
+                    None => match self.nodes.get(n) {
+                        Some(Node::Object { proto: false, .. }) | None => return Proto::None,
+                        _ => return direct,
+                    },
+                },
+                _ => return direct,
+            }
+        }
+        Proto::None
+    }
+
+    /// The `__proto__` setter: objects (and `null`) replace the prototype,
+    /// primitives are ignored; a cycle is a `TypeError`.
+    fn set_proto(&mut self, id: usize, v: &Slot) -> Result<(), Thrown> {
+        match v {
+            Slot::Ref(x) => {
+                let mut cur = Some(*x);
+                for _ in 0..=self.nodes.len() {
+                    match cur {
+                        Some(n) if n == id => return Err(Thrown("Cyclic __proto__ value".into())),
+                        Some(n) => cur = self.protos.get(&n).copied().flatten(),
+                        None => break,
+                    }
+                }
+                self.protos.insert(id, Some(*x));
+            }
+            Slot::Prim(Value::Null) => {
+                self.protos.insert(id, None);
+            }
+            Slot::Prim(_) => {}
+        }
+        Ok(())
+    }
+
+    /// `target[key]` including properties inherited from replaced
+    /// prototypes (built-in prototypes contribute nothing).
+    pub fn get(&self, target: &Slot, key: &str) -> Option<Slot> {
+        let mut cur = target.clone();
+        for _ in 0..=self.nodes.len() {
+            if let Some(v) = self.get_own(&cur, key) {
+                return Some(v);
+            }
+            let Slot::Ref(id) = cur else { return None };
+            match self.protos.get(&id) {
+                Some(Some(next)) => cur = Slot::Ref(*next),
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// `arr.push(v)` on an array node.
@@ -252,7 +345,7 @@ impl Heap {
     fn array_length(&self, v: &Slot) -> Result<u64, Thrown> {
         let n = match v {
             Slot::Prim(p) => to_number(p),
-            Slot::Ref(_) => to_number(&Value::Str(self.js_string(v))),
+            Slot::Ref(_) => to_number(&Value::Str(self.js_string(v)?)),
         };
         if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -263,65 +356,78 @@ impl Heap {
     }
 
     /// `String(v)` for heap values (arrays join, objects `[object Object]`).
-    fn js_string(&self, v: &Slot) -> String {
+    /// A null-prototype object has no `toString`: `TypeError`.
+    fn js_string(&self, v: &Slot) -> Result<String, Thrown> {
         match v {
-            Slot::Prim(p) => super::js::to_js_string(p),
+            Slot::Prim(p) => Ok(super::js::to_js_string(p)),
             Slot::Ref(id) => match self.nodes.get(*id) {
-                Some(Node::Array { elems, len, .. }) => (0..*len)
-                    .map(
-                        |i| match u32::try_from(i).ok().and_then(|i| elems.get(&i)) {
+                Some(Node::Array { elems, len, .. }) => {
+                    let mut parts = Vec::new();
+                    for i in 0..*len {
+                        parts.push(match u32::try_from(i).ok().and_then(|i| elems.get(&i)) {
                             None | Some(Slot::Prim(Value::Null | Value::Undefined)) => {
                                 String::new()
                             }
-                            Some(s) => self.js_string(s),
-                        },
-                    )
-                    .collect::<Vec<_>>()
-                    .join(","),
-                _ => "[object Object]".into(),
+                            Some(s) => self.js_string(s)?,
+                        });
+                    }
+                    Ok(parts.join(","))
+                }
+                Some(Node::Object { proto: false, .. }) => {
+                    Err(Thrown("Cannot convert object to primitive value".into()))
+                }
+                _ => Ok("[object Object]".into()),
             },
         }
     }
 
-    /// Converts a heap value to a [`Value`] (holes become `Undefined`).
-    /// A reference cycle (which `decode()` cannot build, but guard anyway)
-    /// becomes `Undefined`.
-    pub fn to_value(&self, slot: &Slot) -> Value {
+    /// Converts a heap value to a [`Value`] (holes become `Undefined`, or
+    /// what the array's replaced prototype holds at that index). A
+    /// reference cycle becomes `Undefined`; nesting beyond
+    /// [`MAX_VALUE_DEPTH`] is an error.
+    pub fn to_value(&self, slot: &Slot) -> Result<Value, Thrown> {
         let mut stack = Vec::new();
         self.to_value_in(slot, &mut stack)
     }
 
-    fn to_value_in(&self, slot: &Slot, stack: &mut Vec<usize>) -> Value {
-        let Slot::Ref(id) = slot else {
-            return match slot {
-                Slot::Prim(v) => v.clone(),
-                Slot::Ref(_) => Value::Undefined,
-            };
+    fn to_value_in(&self, slot: &Slot, stack: &mut Vec<usize>) -> Result<Value, Thrown> {
+        let id = match slot {
+            Slot::Prim(v) => return Ok(v.clone()),
+            Slot::Ref(id) => *id,
         };
-        if stack.contains(id) {
-            return Value::Undefined;
+        if stack.contains(&id) {
+            return Ok(Value::Undefined);
         }
-        stack.push(*id);
-        let v = match self.nodes.get(*id) {
+        if stack.len() >= MAX_VALUE_DEPTH {
+            return Err(Thrown(format!(
+                "nesting deeper than {MAX_VALUE_DEPTH} (npmrc-doctor limit)"
+            )));
+        }
+        stack.push(id);
+        let v = match self.nodes.get(id) {
             Some(Node::Object { props, .. }) => {
                 let mut obj = JsObject::new();
                 for (k, s) in props.entries() {
-                    obj.insert(k, self.to_value_in(s, stack));
+                    obj.insert(k, self.to_value_in(s, stack)?);
                 }
                 Value::Object(obj)
             }
-            Some(Node::Array { elems, len, .. }) => Value::Array(
-                (0..*len)
-                    .map(|i| {
-                        let item = u32::try_from(i).ok().and_then(|i| elems.get(&i));
-                        item.map_or(Value::Undefined, |s| self.to_value_in(s, stack))
-                    })
-                    .collect(),
-            ),
+            Some(Node::Array { elems, len, .. }) => {
+                let mut items = Vec::new();
+                for i in 0..*len {
+                    let item = u32::try_from(i).ok().and_then(|i| elems.get(&i)).cloned();
+                    let item = item.or_else(|| self.get(slot, &i.to_string()));
+                    items.push(match item {
+                        Some(s) => self.to_value_in(&s, stack)?,
+                        None => Value::Undefined,
+                    });
+                }
+                Value::Array(items)
+            }
             None => Value::Undefined,
         };
         stack.pop();
-        v
+        Ok(v)
     }
 }
 
@@ -459,7 +565,7 @@ mod tests {
         );
         assert_eq!(
             h.to_value(&a),
-            Value::Array(vec![Value::Str("x".into()), Value::Undefined])
+            Ok(Value::Array(vec![Value::Str("x".into()), Value::Undefined]))
         );
     }
 }

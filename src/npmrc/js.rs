@@ -14,7 +14,7 @@ use crate::value::Value;
 /// Maximum nesting of arrays/objects accepted by [`json_parse`]. V8 accepts
 /// deeper input; beyond this depth we report a parse failure instead of
 /// risking a stack overflow (a documented divergence on absurd input).
-pub const MAX_JSON_DEPTH: usize = 256;
+pub const MAX_JSON_DEPTH: usize = 500;
 
 /// Whether `c` is in the JS `WhiteSpace` or `LineTerminator` set, i.e. what
 /// regex `\s` matches and what `String.prototype.trim` strips. Includes

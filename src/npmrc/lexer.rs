@@ -45,9 +45,9 @@ pub enum LineKind {
     /// `^\s*[;#]`.
     Comment,
     /// `[name]` header.
-    Section(Section),
+    Section(Box<Section>),
     /// `key`, `key=value` or `key[]=value`.
-    Entry(Entry),
+    Entry(Box<Entry>),
     /// Ignored by `decode()` although not blank or a comment.
     Dropped,
 }
@@ -173,9 +173,9 @@ fn classify(text: &str, span: Range<usize>) -> LineKind {
         Some(_) => {}
     }
     if let Some(section) = section(text, &span) {
-        return LineKind::Section(section);
+        return LineKind::Section(Box::new(section));
     }
-    entry(text, &span).map_or(LineKind::Dropped, LineKind::Entry)
+    entry(text, &span).map_or(LineKind::Dropped, |e| LineKind::Entry(Box::new(e)))
 }
 
 /// `^\[([^\]]*)\]\s*$` on the whole line.
@@ -329,7 +329,7 @@ mod tests {
 
     fn entry_of(line: &str) -> Entry {
         match lex(line).remove(0).kind {
-            LineKind::Entry(e) => e,
+            LineKind::Entry(e) => *e,
             other => panic!("{line:?}: {other:?}"),
         }
     }

@@ -36,12 +36,21 @@ process.stdin.on('end', () => {
   for (const line of buf.split('\n')) {
     if (!line) continue
     const req = JSON.parse(line)
+    const before = Object.getOwnPropertyNames(Array.prototype)
+    let res
     try {
       const r = req.op === 'env' ? envReplace(req.input, req.env) : ini.decode(req.input)
-      out.push(JSON.stringify({ ok: enc(r) }))
+      res = { ok: r }
     } catch (e) {
-      out.push(JSON.stringify({ err: String(e.message) }))
+      res = { err: String(e.message) }
     }
+    // ini can push onto Array.prototype (see Decoded::prototype_pollution):
+    // undo it so every input is decoded as in a fresh process.
+    const added = Object.getOwnPropertyNames(Array.prototype).filter(k => !before.includes(k))
+    for (const k of added) delete Array.prototype[k]
+    if ('ok' in res) res.ok = enc(res.ok)
+    if (added.length) res.pollution = true
+    out.push(JSON.stringify(res))
   }
   process.stdout.write(out.join('\n') + '\n')
 })
