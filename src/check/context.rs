@@ -63,7 +63,7 @@ impl NpmrcDoc {
                 in_section = true;
                 None
             }
-            LineKind::Entry(e) if !in_section => Some((line, e)),
+            LineKind::Entry(e) if !in_section => Some((line, e.as_ref())),
             _ => None,
         })
     }
@@ -71,7 +71,7 @@ impl NpmrcDoc {
     /// All entry lines, also those under a section.
     pub fn entries(&self) -> impl Iterator<Item = (&Line, &Entry)> {
         self.lines.iter().filter_map(|line| match &line.kind {
-            LineKind::Entry(e) => Some((line, e)),
+            LineKind::Entry(e) => Some((line, e.as_ref())),
             _ => None,
         })
     }
