@@ -148,26 +148,10 @@ impl fmt::Display for Value {
     }
 }
 
-/// `Number.prototype.toString()` for the values config can produce.
+/// `Number.prototype.toString()` (exact, including exponent forms).
 #[must_use]
 pub fn js_number_to_string(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
-    } else if n == 0.0 {
-        "0".into()
-    } else if n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{n:.0}")
-    } else {
-        // Rust's shortest round-trip formatting matches JS for ordinary values.
-        let s = format!("{n}");
-        s
-    }
+    crate::npmrc::js::number_to_string(n)
 }
 
 /// Whether `key` is a JS "array index" property name (canonical `u32` < 2^32-1),
@@ -188,10 +172,17 @@ pub fn is_array_index(key: &str) -> bool {
 
 /// An object with JavaScript property-order semantics: array-index keys
 /// first in ascending numeric order, then string keys in insertion order.
-/// Re-assigning an existing key keeps its position.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Re-assigning an existing key keeps its position. Lookups are O(1).
+#[derive(Debug, Clone, Default)]
 pub struct JsObject {
     entries: Vec<(String, Value)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl PartialEq for JsObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
 }
 
 impl JsObject {
@@ -200,9 +191,18 @@ impl JsObject {
         Self::default()
     }
 
+    fn reindex(&mut self) {
+        self.index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect();
+    }
+
     /// `obj[key] = value`.
     pub fn insert(&mut self, key: String, value: Value) {
-        if let Some(slot) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+        if let Some(slot) = self.index.get(&key).and_then(|i| self.entries.get_mut(*i)) {
             slot.1 = value;
             return;
         }
@@ -214,32 +214,37 @@ impl JsObject {
                 .position(|(k, _)| !is_array_index(k) || k.parse::<u64>().unwrap_or(0) > n)
                 .unwrap_or(self.entries.len());
             self.entries.insert(pos, (key, value));
+            self.reindex();
         } else {
+            self.index.insert(key.clone(), self.entries.len());
             self.entries.push((key, value));
         }
     }
 
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.index
+            .get(key)
+            .and_then(|i| self.entries.get(*i))
+            .map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries
-            .iter_mut()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        let i = *self.index.get(key)?;
+        self.entries.get_mut(i).map(|(_, v)| v)
     }
 
     #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key)
+        self.index.contains_key(key)
     }
 
     /// `delete obj[key]`.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let pos = self.entries.iter().position(|(k, _)| k == key)?;
-        Some(self.entries.remove(pos).1)
+        let pos = *self.index.get(key)?;
+        let (_, v) = self.entries.remove(pos);
+        self.reindex();
+        Some(v)
     }
 
     /// `Object.entries(obj)` order.
