@@ -616,6 +616,9 @@ impl EntryOrigin {
     }
 }
 
+/// How many dead duplicates of one key are remembered (the latest ones).
+pub const MAX_DUPLICATES_KEPT: usize = 64;
+
 /// The file origin of every top-level key of a decoded `.npmrc`.
 fn file_origins(
     decoded: &Decoded,
@@ -641,9 +644,12 @@ fn file_origins(
         .origins
         .iter()
         .map(|o| {
+            // keep the latest duplicates only: a generated file can repeat a
+            // key millions of times
+            let skip = o.overridden.len().saturating_sub(MAX_DUPLICATES_KEPT);
             let entry = o.winner.as_ref().map(|w| EntryOrigin {
                 winner: to_origin(w),
-                overridden: o.overridden.iter().map(to_origin).collect(),
+                overridden: o.overridden.iter().skip(skip).map(to_origin).collect(),
             });
             (o.key.clone(), entry)
         })

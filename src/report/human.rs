@@ -168,6 +168,7 @@ pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> st
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false)
+        .with_wrap_lines(false)
         .without_syntax_highlighting();
     for d in &run.diagnostics {
         let r = report(run, d, cwd);
