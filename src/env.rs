@@ -61,13 +61,14 @@ impl Env {
         &self.cwd
     }
 
-    /// `$HOME`, falling back to the passwd entry is not possible without
-    /// libc, so `/` stands in when HOME is unset (npm would use `os.homedir()`).
+    /// `this.env.HOME || os.homedir()`: `$HOME`, else the home directory of
+    /// the current user from `/etc/passwd` (what libuv's `os.homedir()`
+    /// reads), else `/`.
     #[must_use]
     pub fn home(&self) -> PathBuf {
         match self.var("HOME") {
             Some(h) if !h.is_empty() => PathBuf::from(h),
-            _ => PathBuf::from("/"),
+            _ => passwd_home().unwrap_or_else(|| PathBuf::from("/")),
         }
     }
 
@@ -92,6 +93,24 @@ impl Env {
         }
         None
     }
+}
+
+/// The home directory of the current user in `/etc/passwd`.
+fn passwd_home() -> Option<PathBuf> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.get(2) == Some(&uid.as_str()))
+            .then(|| fields.get(5).map(PathBuf::from))
+            .flatten()
+    })
 }
 
 fn lossy(s: OsString) -> String {

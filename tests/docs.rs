@@ -190,6 +190,7 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
         load: LoadOptions {
             npm_dir: Some(root.join("npm")),
             argv: Vec::new(),
+            cache: None,
         },
         settings,
     };

@@ -48,6 +48,7 @@ fn run_case(rule: &str, case_dir: &Path) -> Result<(String, usize), String> {
         load: LoadOptions {
             npm_dir: Some(prepared.root.join("npm")),
             argv: support::build_argv(&scenario, &prepared),
+            cache: None,
         },
         settings,
     };

@@ -47,9 +47,13 @@ pub struct CheckRun {
 #[must_use]
 pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     let mut run = CheckRun::default();
-    let plan = discover::plan(options, env, &mut run.errors);
+    let mut options = options.clone();
+    if options.load.cache.is_none() {
+        options.load.cache = Some(crate::config::load::LoadCache::new());
+    }
+    let plan = discover::plan(&options, env, &mut run.errors);
     for (dir, files) in plan {
-        check_dir(&dir, &files, options, env, &mut run);
+        check_dir(&dir, &files, &options, env, &mut run);
     }
     run.diagnostics
         .sort_by(|a, b| (&a.primary.location, a.rule).cmp(&(&b.primary.location, b.rule)));

@@ -51,6 +51,7 @@ impl NpmArgs {
         crate::config::LoadOptions {
             npm_dir: self.npm_dir.clone(),
             argv: self.npm_flags.clone(),
+            cache: None,
         }
     }
 }

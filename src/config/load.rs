@@ -16,8 +16,9 @@ use crate::npmrc::decode::{Decoded, LineRef, decode};
 use crate::npmrc::env_replace::{EnvRef, env_replace, process_env_get};
 use crate::npmrc::lexer::LineKind;
 use crate::value::{JsObject, Value};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How to load: what npmrc-doctor was told on its own command line.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,52 @@ pub struct LoadOptions {
     pub npm_dir: Option<PathBuf>,
     /// npm-style flags: the cli layer (`--registry=…`, `-g`, …).
     pub argv: Vec<String>,
+    /// Shared between loads of many directories in one run (`check` over a
+    /// tree): file reads and decodes, and the node/npm lookups on `PATH`.
+    pub cache: Option<Arc<LoadCache>>,
+}
+
+/// Memoised work that does not depend on the working directory.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    files: Mutex<HashMap<PathBuf, Result<(Arc<FileText>, Arc<Decoded>), String>>>,
+    node_exec: OnceLock<PathBuf>,
+    npm_dir: OnceLock<Option<PathBuf>>,
+    npm_version: OnceLock<Option<String>>,
+}
+
+impl LoadCache {
+    /// A new, empty cache.
+    #[must_use]
+    pub fn new() -> Arc<LoadCache> {
+        Arc::new(LoadCache::default())
+    }
+}
+
+/// Reads and decodes a config file, through the cache when there is one.
+fn read_decoded(
+    cache: Option<&LoadCache>,
+    path: &Path,
+) -> Result<(Arc<FileText>, Arc<Decoded>), String> {
+    let read = || {
+        read_config_file(path).map(|text| {
+            let decoded = decode(&text.text);
+            (Arc::new(text), Arc::new(decoded))
+        })
+    };
+    let Some(cache) = cache else {
+        return read();
+    };
+    if let Ok(files) = cache.files.lock() {
+        if let Some(hit) = files.get(path) {
+            return hit.clone();
+        }
+    }
+    let result = read();
+    if let Ok(mut files) = cache.files.lock() {
+        files.insert(path.to_path_buf(), result.clone());
+    }
+    result
 }
 
 /// Errors that make `config.load()` itself throw (npm crashes before any
@@ -90,6 +137,7 @@ struct Loader<'a> {
     workspace: Option<PathBuf>,
     remain: Vec<String>,
     types: NpmTypes,
+    cache: Option<Arc<LoadCache>>,
     /// Whether a layer has assigned `globalconfig` through the default
     /// layer's setter (see [`Loader::store`]).
     globalconfig_captured: bool,
@@ -97,7 +145,11 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn new(env: &'a Env, opts: &LoadOptions) -> Loader<'a> {
-        let npm_dir = opts.npm_dir.clone().or_else(|| find_npm_dir(env));
+        let npm_dir = match (&opts.npm_dir, &opts.cache) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, Some(cache)) => cache.npm_dir.get_or_init(|| find_npm_dir(env)).clone(),
+            (None, None) => find_npm_dir(env),
+        };
         Loader {
             env,
             cwd: env.cwd().to_path_buf(),
@@ -116,6 +168,7 @@ impl<'a> Loader<'a> {
             workspace: None,
             remain: Vec::new(),
             types: NpmTypes::default(),
+            cache: opts.cache.clone(),
             globalconfig_captured: false,
         }
     }
@@ -201,7 +254,10 @@ impl<'a> Loader<'a> {
         if let Some(p) = self.env.var("PREFIX").filter(|p| !p.is_empty()) {
             return p.to_string();
         }
-        let exec = node_exec_path(self.env);
+        let exec = match &self.cache {
+            Some(c) => c.node_exec.get_or_init(|| node_exec_path(self.env)).clone(),
+            None => node_exec_path(self.env),
+        };
         let prefix = exec
             .parent()
             .and_then(Path::parent)
@@ -226,7 +282,12 @@ impl<'a> Loader<'a> {
             obj.insert(def.key.to_string(), value);
         }
         obj.insert("prefix".into(), Value::Str(global_prefix.to_string()));
-        if let Some(version) = self.npm_dir.as_deref().and_then(read_npm_version) {
+        let version = match (&self.cache, self.npm_dir.as_deref()) {
+            (Some(c), Some(dir)) => c.npm_version.get_or_init(|| read_npm_version(dir)).clone(),
+            (None, Some(dir)) => read_npm_version(dir),
+            (_, None) => None,
+        };
+        if let Some(version) = version {
             obj.insert("npm-version".into(), Value::Str(version));
         }
         let origins = obj.keys().iter().map(|k| (k.to_string(), None)).collect();
@@ -448,10 +509,8 @@ impl<'a> Loader<'a> {
             l.status = FileStatus::Unreadable("ERR_INVALID_ARG_TYPE".into());
             return Ok(());
         };
-        let read = read_config_file(Path::new(path));
-        match read {
-            Ok(text) => {
-                let decoded = decode(&text.text);
+        match read_decoded(self.cache.as_deref(), Path::new(path)) {
+            Ok((text, decoded)) => {
                 if let Some(err) = &decoded.error {
                     return Err(LoadError::Thrown {
                         code: None,
@@ -468,9 +527,8 @@ impl<'a> Loader<'a> {
                     w.key = Some("prefix".into());
                     self.load_warnings.push(w);
                 }
-                let text = Arc::new(text);
                 let origins = file_origins(&decoded, layer, Path::new(path));
-                let obj = decoded.value;
+                let obj = decoded.value.clone();
                 {
                     let l = self.layer_mut(layer);
                     l.path = Some(PathBuf::from(path));
