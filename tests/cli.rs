@@ -1,0 +1,374 @@
+//! End-to-end tests of the binary: exit codes, output formats, settings,
+//! suppressions, the pre-commit hook definition. Each test runs in a
+//! temporary HOME/PREFIX so the machine's own npm config does not leak in.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+struct Sandbox {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("home")).unwrap();
+        std::fs::create_dir_all(root.join("project")).unwrap();
+        Sandbox { _tmp: tmp, root }
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("npmrc-doctor").unwrap();
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.root.join("home"))
+            .env("PREFIX", self.root.join("prefix"))
+            .current_dir(self.root.join("project"))
+            .args(["--cwd", "."]);
+        c
+    }
+}
+
+fn npm_dir(sb: &Sandbox) -> String {
+    sb.root.join("npm").display().to_string()
+}
+
+const SLASHLESS: &str = "@acme:registry=https://gitlab.example.com/api/v4/packages/npm\n";
+const PKG: &str = "{\"name\": \"@acme/app\", \"version\": \"1.0.0\"}\n";
+
+#[test]
+fn clean_project_exits_zero() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write(
+        "project/.npmrc",
+        "@acme:registry=https://gitlab.example.com/api/v4/packages/npm/\n",
+    );
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("No problems found"), "{stdout}");
+}
+
+#[test]
+fn error_finding_exits_one_and_levels_change_it() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write("project/.npmrc", SLASHLESS);
+    let npm = npm_dir(&sb);
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm,
+            "--rule",
+            "registry-trailing-slash=warn",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm,
+            "--rule",
+            "registry-trailing-slash=warn",
+            "--deny-warnings",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm,
+            "--rule",
+            "registry-trailing-slash=off",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn settings_file_and_unknown_rules() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write("project/.npmrc", SLASHLESS);
+    let npm = npm_dir(&sb);
+    sb.write(
+        "project/.npmrc-doctor.json",
+        "{\"rules\": {\"registry-trailing-slash\": \"info\"}}",
+    );
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm,
+            "--rule",
+            "registry-trailing-slahs=off",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `registry-trailing-slash`"),
+        "{stderr}"
+    );
+    sb.write(
+        "project/.npmrc-doctor.json",
+        "{\"rules\": {\"nope\": \"off\"}}",
+    );
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(["check", "does-not-exist"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_format_is_versioned_and_secret_free() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    let token = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
+    sb.write(
+        "project/.npmrc",
+        &format!("{SLASHLESS}//gitlab.example.com/api/v4/packages/npm/:_authToken={token}\n"),
+    );
+    for format in ["json", "human", "github", "concise"] {
+        let out = sb
+            .cmd()
+            .args(["check", "--npm-dir", &npm_dir(&sb), "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !stdout.contains(&token[4..]),
+            "{format} leaks the token:\n{stdout}"
+        );
+        assert!(!stdout.contains('\u{1b}'), "{format}: colour on a pipe");
+        if format == "json" {
+            let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert_eq!(doc["schema"], 1);
+            let d = &doc["diagnostics"][0];
+            for field in [
+                "rule",
+                "severity",
+                "message",
+                "file",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "help",
+            ] {
+                assert!(d.get(field).is_some(), "missing {field}: {d}");
+            }
+            assert_eq!(d["rule"], "registry-trailing-slash");
+            assert_eq!(d["line"], 1);
+            assert_eq!(d["column"], 16);
+        }
+    }
+}
+
+#[test]
+fn suppression_comment() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write(
+        "project/.npmrc",
+        &format!("; npmrc-doctor-disable-next-line registry-trailing-slash\n{SLASHLESS}"),
+    );
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn rules_command() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("registry-trailing-slash"));
+    let out = sb
+        .cmd()
+        .args(["rules", "registry-trailing-slash"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# registry-trailing-slash"));
+    let out = sb.cmd().args(["rules", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb.cmd().args(["rules", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn config_json_shape_and_masking() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write(
+        "home/.npmrc",
+        "//r.example/:_authToken=supersecretvalue123\nregistry=https://u:hunter2@r.example/\n",
+    );
+    let out = sb
+        .cmd()
+        .args(["config", "--json", "--npm-dir", &npm_dir(&sb)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains("supersecretvalue123") && !stdout.contains("hunter2"),
+        "{stdout}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["schema"], 1);
+    let entry = &doc["config"]["//r.example/:_authToken"];
+    assert_eq!(entry["layer"], "user");
+    assert_eq!(entry["line"], 1);
+    assert_eq!(
+        doc["config"]["registry"]["value"],
+        "https://u:***@r.example/"
+    );
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["layer"] == "user" && f["status"] == "loaded")
+    );
+    // the human list masks too
+    let out = sb
+        .cmd()
+        .args(["config", "--npm-dir", &npm_dir(&sb)])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("supersecretvalue123") && !text.contains("hunter2"),
+        "{text}"
+    );
+    let out = sb
+        .cmd()
+        .args([
+            "config",
+            "get",
+            "//r.example/:_authToken",
+            "--npm-dir",
+            &npm_dir(&sb),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("sha256:") && !text.contains("supersecret"),
+        "{text}"
+    );
+}
+
+/// The hook's `files` pattern picks the files `check` understands.
+#[test]
+fn pre_commit_hook_definition() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(text.contains("entry: npmrc-doctor check"));
+    let pattern = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("files pattern");
+    let re = regex::Regex::new(pattern).unwrap();
+    for yes in [
+        ".npmrc",
+        "sub/.npmrc",
+        ".npmrc.ci",
+        "package.json",
+        "packages/a/package.json",
+    ] {
+        assert!(re.is_match(yes), "{yes}");
+    }
+    for no in [
+        "package-lock.json",
+        "npmrc",
+        "my.npmrc.bak/x",
+        "package.json5",
+    ] {
+        assert!(!re.is_match(no), "{no}");
+    }
+}
+
+#[test]
+fn pre_commit_style_invocation_on_staged_files() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write("project/.npmrc", SLASHLESS);
+    sb.write("project/packages/a/package.json", "{\"name\": \"a\"}\n");
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm_dir(&sb),
+            ".npmrc",
+            "packages/a/package.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 files"), "{stdout}");
+}
