@@ -33,10 +33,13 @@ pub struct LoadOptions {
     pub cache: Option<Arc<LoadCache>>,
 }
 
+/// A file read and decoded, or node's error code.
+type ReadResult = Result<(Arc<FileText>, Arc<Decoded>), String>;
+
 /// Memoised work that does not depend on the working directory.
 #[derive(Debug, Default)]
 pub struct LoadCache {
-    files: Mutex<HashMap<PathBuf, Result<(Arc<FileText>, Arc<Decoded>), String>>>,
+    files: Mutex<HashMap<PathBuf, ReadResult>>,
     node_exec: OnceLock<PathBuf>,
     npm_dir: OnceLock<Option<PathBuf>>,
     npm_version: OnceLock<Option<String>>,
@@ -51,10 +54,7 @@ impl LoadCache {
 }
 
 /// Reads and decodes a config file, through the cache when there is one.
-fn read_decoded(
-    cache: Option<&LoadCache>,
-    path: &Path,
-) -> Result<(Arc<FileText>, Arc<Decoded>), String> {
+fn read_decoded(cache: Option<&LoadCache>, path: &Path) -> ReadResult {
     let read = || {
         read_config_file(path).map(|text| {
             let decoded = decode(&text.text);
