@@ -189,8 +189,12 @@ pub struct LayerData {
     pub status: FileStatus,
     /// The file contents, when it was read.
     pub text: Option<Arc<FileText>>,
-    /// Settings, one per (expanded) key, in JS property order.
-    pub settings: Vec<Setting>,
+    /// Settings, one per (expanded) key, in JS property order. Read-only
+    /// outside this module: use [`LayerData::insert`] to change it.
+    /// Shared copy-on-write, so a cached layer is cheap to clone.
+    pub settings: Arc<Vec<Setting>>,
+    /// key → position in `settings`.
+    index: Arc<std::collections::HashMap<String, usize>>,
 }
 
 impl LayerData {
@@ -203,19 +207,36 @@ impl LayerData {
             path: None,
             status: FileStatus::NotAFile,
             text: None,
-            settings: Vec::new(),
+            settings: Arc::new(Vec::new()),
+            index: Arc::new(std::collections::HashMap::new()),
         }
     }
 
     /// The setting for `key` (own property), if any.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Setting> {
-        self.settings.iter().find(|s| s.key == key)
+        self.index.get(key).and_then(|i| self.settings.get(*i))
+    }
+
+    /// Mutable access to the setting for `key`.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Setting> {
+        let i = *self.index.get(key)?;
+        Arc::make_mut(&mut self.settings).get_mut(i)
+    }
+
+    fn reindex(&mut self) {
+        self.index = Arc::new(
+            self.settings
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.key.clone(), i))
+                .collect(),
+        );
     }
 
     /// Inserts or replaces the setting for its key, keeping JS property order.
     pub fn insert(&mut self, setting: Setting) {
-        if let Some(existing) = self.settings.iter_mut().find(|s| s.key == setting.key) {
+        if let Some(existing) = self.get_mut(&setting.key) {
             let mut setting = setting;
             let mut overridden = std::mem::take(&mut existing.overridden);
             overridden.push(existing.origin.clone());
@@ -233,15 +254,20 @@ impl LayerData {
                     !crate::value::is_array_index(&s.key) || s.key.parse::<u64>().unwrap_or(0) > n
                 })
                 .unwrap_or(self.settings.len());
-            self.settings.insert(pos, setting);
+            Arc::make_mut(&mut self.settings).insert(pos, setting);
+            self.reindex();
         } else {
-            self.settings.push(setting);
+            let len = self.settings.len();
+            Arc::make_mut(&mut self.index).insert(setting.key.clone(), len);
+            Arc::make_mut(&mut self.settings).push(setting);
         }
     }
 
     /// Removes the setting for `key`.
     pub fn remove(&mut self, key: &str) -> Option<Setting> {
-        let pos = self.settings.iter().position(|s| s.key == key)?;
-        Some(self.settings.remove(pos))
+        let pos = *self.index.get(key)?;
+        let removed = Arc::make_mut(&mut self.settings).remove(pos);
+        self.reindex();
+        Some(removed)
     }
 }

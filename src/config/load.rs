@@ -43,7 +43,13 @@ pub struct LoadCache {
     node_exec: OnceLock<PathBuf>,
     npm_dir: OnceLock<Option<PathBuf>>,
     npm_version: OnceLock<Option<String>>,
+    /// The last default layer built, with what it depends on.
+    defaults: Mutex<Option<(DefaultsKey, LayerData)>>,
 }
+
+/// What the default layer depends on: HOME, the global prefix, npm's
+/// version and the working directory.
+type DefaultsKey = (PathBuf, String, Option<String>, PathBuf);
 
 impl LoadCache {
     /// A new, empty cache.
@@ -184,12 +190,13 @@ impl<'a> Loader<'a> {
         self.load_global()?;
         if !self.globalconfig_captured {
             let value = self.get("globalconfig");
-            if let Some(s) = self
-                .layer_mut(Layer::Default)
-                .settings
-                .iter_mut()
-                .find(|s| s.key == "globalconfig")
-            {
+            let current = self
+                .layer_ref(Layer::Default)
+                .get("globalconfig")
+                .map(|s| &s.value);
+            if current == Some(&value) {
+                // unchanged: keep the shared (cached) default layer
+            } else if let Some(s) = self.layer_mut(Layer::Default).get_mut("globalconfig") {
                 s.value = value;
             }
         }
@@ -270,6 +277,36 @@ impl<'a> Loader<'a> {
 
     /// `loadDefaults`.
     fn load_defaults(&mut self, global_prefix: &str) -> Result<(), LoadError> {
+        let version = match (&self.cache, self.npm_dir.as_deref()) {
+            (Some(c), Some(dir)) => c.npm_version.get_or_init(|| read_npm_version(dir)).clone(),
+            (None, Some(dir)) => read_npm_version(dir),
+            (_, None) => None,
+        };
+        // The default layer only depends on HOME, the global prefix, the
+        // npm version and (only when the prefix is relative) the working
+        // directory; `globalconfig`'s "" default is replaced by its getter.
+        let key: DefaultsKey = (
+            self.home.clone(),
+            global_prefix.to_string(),
+            version.clone(),
+            if Path::new(global_prefix).is_absolute() {
+                PathBuf::new()
+            } else {
+                self.cwd.clone()
+            },
+        );
+        let cached = self.cache.as_ref().and_then(|c| {
+            c.defaults.lock().ok().and_then(|d| {
+                d.as_ref()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, l)| l.clone())
+            })
+        });
+        if let Some(layer) = cached {
+            self.set_source(Layer::Default, "default values")?;
+            *self.layer_mut(Layer::Default) = layer;
+            return Ok(());
+        }
         let mut obj = JsObject::new();
         for def in DEFINITIONS {
             let value = match def.default {
@@ -282,16 +319,23 @@ impl<'a> Loader<'a> {
             obj.insert(def.key.to_string(), value);
         }
         obj.insert("prefix".into(), Value::Str(global_prefix.to_string()));
-        let version = match (&self.cache, self.npm_dir.as_deref()) {
-            (Some(c), Some(dir)) => c.npm_version.get_or_init(|| read_npm_version(dir)).clone(),
-            (None, Some(dir)) => read_npm_version(dir),
-            (_, None) => None,
-        };
         if let Some(version) = version {
             obj.insert("npm-version".into(), Value::Str(version));
         }
         let origins = obj.keys().iter().map(|k| (k.to_string(), None)).collect();
-        self.load_object(Layer::Default, "default values", obj, origins)
+        self.load_object(Layer::Default, "default values", obj, origins)?;
+        // the accessor replaces the "" default: store what the getter
+        // returns for the default prefix (re-checked at the end of `run`)
+        let getter = Value::Str(path_resolve(&self.cwd, &[global_prefix, "etc/npmrc"]));
+        if let Some(s) = self.layer_mut(Layer::Default).get_mut("globalconfig") {
+            s.value = getter;
+        }
+        if let Some(c) = &self.cache {
+            if let Ok(mut d) = c.defaults.lock() {
+                *d = Some((key, self.layer_ref(Layer::Default).clone()));
+            }
+        }
+        Ok(())
     }
 
     /// `loadBuiltinConfig`: `<npmPath>/npmrc`.

@@ -98,12 +98,14 @@ pub struct Validation {
 /// Runs npm's `validate()` on a copy of the loaded layers.
 #[must_use]
 pub fn validate(config: &Config) -> Validation {
+    // the default layer is never cleaned: it is read through `config`
     let mut data: Vec<(Layer, JsObject)> = config
         .layers
         .iter()
+        .filter(|l| l.layer != Layer::Default)
         .map(|l| {
             let mut obj = JsObject::new();
-            for s in &l.settings {
+            for s in l.settings.iter() {
                 obj.insert(s.key.clone(), s.value.clone());
             }
             (l.layer, obj)
@@ -164,7 +166,12 @@ pub fn validate(config: &Config) -> Validation {
                 });
             }
         }
-        let registry = effective(&data, "registry");
+        let registry = effective(&data, "registry").unwrap_or_else(|| {
+            config
+                .layer(Layer::Default)
+                .get("registry")
+                .map_or(Value::Undefined, |s| s.value.clone())
+        });
         let nerfed = match nerf_dart(&registry.js_string()) {
             Ok(n) => n,
             Err(_) => {
@@ -205,13 +212,10 @@ pub fn validate(config: &Config) -> Validation {
     out
 }
 
-/// `config.get(key)` over the (partly cleaned) copies, default included.
-fn effective(data: &[(Layer, JsObject)], key: &str) -> Value {
-    data.iter()
-        .rev()
-        .find_map(|(_, o)| o.get(key))
-        .cloned()
-        .unwrap_or(Value::Undefined)
+/// `config.get(key)` over the (partly cleaned) copies of the non-default
+/// layers.
+fn effective(data: &[(Layer, JsObject)], key: &str) -> Option<Value> {
+    data.iter().rev().find_map(|(_, o)| o.get(key)).cloned()
 }
 
 /// `ErrInvalidAuth`'s message (with npm's stray trailing backtick).
