@@ -93,7 +93,9 @@ fn diagnostic(m: &Manifest, dup: &Duplicate) -> Diagnostic {
     let mut d = Diagnostic::new(RULE.name, m.path.clone(), dup.first.clone(), message)
         .label("ignored")
         .secondary(m.path.clone(), dup.second.clone(), "npm keeps this one")
-        .help(format!("remove one of the two `{key}` keys (keep the value you mean)"));
+        .help(format!(
+            "remove one of the two `{key}` keys (keep the value you mean)"
+        ));
     if let Some(n) = note {
         d = d.note(n);
     }
@@ -104,7 +106,11 @@ fn location(toks: &[String]) -> String {
     if toks.len() <= 1 {
         String::new()
     } else {
-        let parent: Vec<&str> = toks.iter().take(toks.len() - 1).map(String::as_str).collect();
+        let parent: Vec<&str> = toks
+            .iter()
+            .take(toks.len() - 1)
+            .map(String::as_str)
+            .collect();
         format!(" of `{}`", parent.join("."))
     }
 }

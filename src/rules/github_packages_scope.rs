@@ -41,8 +41,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
                 format!(
                     "rename the package to `@{}/{name}` and map the scope: `@{}:registry=https://npm.pkg.github.com`",
-                    owner.as_deref().map_or("<owner>".to_string(), str::to_lowercase),
-                    owner.as_deref().map_or("<owner>".to_string(), str::to_lowercase)
+                    owner
+                        .as_deref()
+                        .map_or("<owner>".to_string(), str::to_lowercase),
+                    owner
+                        .as_deref()
+                        .map_or("<owner>".to_string(), str::to_lowercase)
                 ),
             ),
             Some(scope) => {

@@ -91,7 +91,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let d = Diagnostic::new(RULE.name, m.path.clone(), m.value_span("/name"), message)
             .label("published here")
-            .note(format!("npm picks this registry from `{}` ({})", target.key, target.source.describe()))
+            .note(format!(
+                "npm publish picks this registry from {}",
+                target.source.describe()
+            ))
             .help(help);
         out.push(support_manifest::with_registry_label(d, m, &target));
     }
@@ -103,13 +106,22 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(endpoint("/api/v4/projects/42/packages/npm/"), Endpoint::Project);
-        assert_eq!(endpoint("/api/v4/projects/grp%2Fproj/packages/npm/"), Endpoint::Project);
+        assert_eq!(
+            endpoint("/api/v4/projects/42/packages/npm/"),
+            Endpoint::Project
+        );
+        assert_eq!(
+            endpoint("/api/v4/projects/grp%2Fproj/packages/npm/"),
+            Endpoint::Project
+        );
         assert_eq!(
             endpoint("/api/v4/projects/grp/proj/packages/npm/"),
             Endpoint::ProjectUnencoded("grp/proj".into())
         );
-        assert_eq!(endpoint("/api/v4/groups/7/-/packages/npm/"), Endpoint::Group);
+        assert_eq!(
+            endpoint("/api/v4/groups/7/-/packages/npm/"),
+            Endpoint::Group
+        );
         assert_eq!(endpoint("/api/v4/packages/npm/"), Endpoint::Instance);
         assert_eq!(endpoint("/api/v4/other"), Endpoint::Other);
     }

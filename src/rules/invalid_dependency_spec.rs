@@ -66,8 +66,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             m.path.clone(),
                             span,
                             format!(
-                                "`{name}`: npm cannot read the spec `{spec}`{}: {}",
-                                e.code.map_or(String::new(), |c| format!(" ({c})")),
+                                "`{name}`: npm cannot read the spec `{spec}`: {}`{}`",
+                                e.code.map_or(String::new(), |c| format!("{c} ")),
                                 e.message
                             ),
                         )

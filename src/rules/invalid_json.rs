@@ -28,7 +28,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let byte = bom + byte_of_unit(body, err.pos.min(units.len()));
         let (line, col) = crate::util::line_col(&m.text, byte);
         let span = if byte < m.text.len() {
-            let len = m.text.get(byte..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+            let len = m
+                .text
+                .get(byte..)
+                .and_then(|s| s.chars().next())
+                .map_or(1, char::len_utf8);
             byte..byte + len
         } else {
             byte..byte
@@ -58,6 +62,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// V8's message without the ` in JSON at position N` tail and the context.
 fn short(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("Unexpected token '") {
+        let c: String = rest.chars().take(1).collect();
+        return format!("unexpected character `{c}`");
+    }
+    if message.ends_with("is not valid JSON") && message.starts_with('"') {
+        return "not a JSON value".to_string();
+    }
     let base = message
         .split(" in JSON at position")
         .next()
@@ -154,7 +165,10 @@ impl Parser<'_> {
             };
         };
         let whole = self.text(0, self.s.len());
-        if matches!(whole.as_str(), "undefined" | "NaN" | "Infinity" | "[object Object]") {
+        if matches!(
+            whole.as_str(),
+            "undefined" | "NaN" | "Infinity" | "[object Object]"
+        ) {
             return V8Error {
                 message: format!("\"{whole}\" is not valid JSON"),
                 pos,
@@ -283,7 +297,10 @@ impl Parser<'_> {
                             self.i += 1;
                             for _ in 0..4 {
                                 match self.peek() {
-                                    Some(h) if char::from_u32(u32::from(h)).is_some_and(|c| c.is_ascii_hexdigit()) => {
+                                    Some(h)
+                                        if char::from_u32(u32::from(h))
+                                            .is_some_and(|c| c.is_ascii_hexdigit()) =>
+                                    {
                                         self.i += 1;
                                     }
                                     _ => return Err(at(self.i, "Bad Unicode escape")),
@@ -373,7 +390,10 @@ fn v8_parse(s: &[u16]) -> Result<(), V8Error> {
     p.skip_ws();
     if p.i < s.len() {
         return Err(V8Error {
-            message: format!("Unexpected non-whitespace character after JSON at position {}", p.i),
+            message: format!(
+                "Unexpected non-whitespace character after JSON at position {}",
+                p.i
+            ),
             pos: p.i,
         });
     }
@@ -419,10 +439,7 @@ fn npm_message(v8: &str, txt: &[u16]) -> String {
                     if hex.len() % 2 == 1 {
                         hex.insert(0, '0');
                     }
-                    msg = format!(
-                        "Unexpected token {} (0x{hex}){tail}",
-                        js_stringify(&[code])
-                    );
+                    msg = format!("Unexpected token {} (0x{hex}){tail}", js_stringify(&[code]));
                 }
             }
         }
@@ -431,7 +448,10 @@ fn npm_message(v8: &str, txt: &[u16]) -> String {
             .nth(1)
             .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
             .and_then(|n| n.parse::<usize>().ok())
-            .or_else(|| v8.starts_with("Unexpected end of JSON").then(|| txt.len() - 1));
+            .or_else(|| {
+                v8.starts_with("Unexpected end of JSON")
+                    .then(|| txt.len() - 1)
+            });
         match idx {
             None => format!(
                 "'{}'",
@@ -467,39 +487,93 @@ mod tests {
     /// (text, npm's message) — produced by node 20.20.2 with npm 11.19.1's
     /// json-parse-even-better-errors.
     const CASES: &[(&str, &str)] = &[
-        ("", "Unexpected end of JSON input while parsing empty string"),
+        (
+            "",
+            "Unexpected end of JSON input while parsing empty string",
+        ),
         (" ", "Unexpected end of JSON input while parsing \" \""),
-        ("{", "Expected property name or '}' in JSON at position 1 while parsing \"{\""),
+        (
+            "{",
+            "Expected property name or '}' in JSON at position 1 while parsing \"{\"",
+        ),
         (
             "{\n  \"name\": \"a\",\n}\n",
             "Expected double-quoted property name in JSON at position 17 while parsing \"{\\n  \\\"name\\\": \\\"a\\\",\\n}\\n\"",
         ),
-        ("{\"a\":1}x", "Unexpected non-whitespace character after JSON at position 7 while parsing \"{\\\"a\\\":1}x\""),
-        ("{\"a\" 1}", "Expected ':' after property name in JSON at position 5 while parsing \"{\\\"a\\\" 1}\""),
-        ("[1 2]", "Expected ',' or ']' after array element in JSON at position 3 while parsing \"[1 2]\""),
-        ("{\"a\":\"\\q\"}", "Bad escaped character in JSON at position 7 while parsing \"{\\\"a\\\":\\\"\\\\q\\\"}\""),
-        ("{\"a\":\"\\u12\"}", "Bad Unicode escape in JSON at position 10 while parsing \"{\\\"a\\\":\\\"\\\\u12\\\"}\""),
-        ("{\"a\":-}", "No number after minus sign in JSON at position 6 while parsing \"{\\\"a\\\":-}\""),
-        ("{\"a\":1e}", "Exponent part is missing a number in JSON at position 7 while parsing \"{\\\"a\\\":1e}\""),
-        ("{\"a\":1.}", "Unterminated fractional number in JSON at position 7 while parsing \"{\\\"a\\\":1.}\""),
-        ("{\"a\":01}", "Unexpected number in JSON at position 6 while parsing \"{\\\"a\\\":01}\""),
-        ("{\"a\":tru}", "Unexpected token \"}\" (0x7D), \"{\"a\":tru}\" is not valid JSON while parsing '{\"a\":tru}'"),
-        ("{\"a\":\"abc", "Unterminated string in JSON at position 9 while parsing \"{\\\"a\\\":\\\"abc\""),
-        ("abc", "Unexpected token \"a\" (0x61), \"abc\" is not valid JSON while parsing 'abc'"),
+        (
+            "{\"a\":1}x",
+            "Unexpected non-whitespace character after JSON at position 7 while parsing \"{\\\"a\\\":1}x\"",
+        ),
+        (
+            "{\"a\" 1}",
+            "Expected ':' after property name in JSON at position 5 while parsing \"{\\\"a\\\" 1}\"",
+        ),
+        (
+            "[1 2]",
+            "Expected ',' or ']' after array element in JSON at position 3 while parsing \"[1 2]\"",
+        ),
+        (
+            "{\"a\":\"\\q\"}",
+            "Bad escaped character in JSON at position 7 while parsing \"{\\\"a\\\":\\\"\\\\q\\\"}\"",
+        ),
+        (
+            "{\"a\":\"\\u12\"}",
+            "Bad Unicode escape in JSON at position 10 while parsing \"{\\\"a\\\":\\\"\\\\u12\\\"}\"",
+        ),
+        (
+            "{\"a\":-}",
+            "No number after minus sign in JSON at position 6 while parsing \"{\\\"a\\\":-}\"",
+        ),
+        (
+            "{\"a\":1e}",
+            "Exponent part is missing a number in JSON at position 7 while parsing \"{\\\"a\\\":1e}\"",
+        ),
+        (
+            "{\"a\":1.}",
+            "Unterminated fractional number in JSON at position 7 while parsing \"{\\\"a\\\":1.}\"",
+        ),
+        (
+            "{\"a\":01}",
+            "Unexpected number in JSON at position 6 while parsing \"{\\\"a\\\":01}\"",
+        ),
+        (
+            "{\"a\":tru}",
+            "Unexpected token \"}\" (0x7D), \"{\"a\":tru}\" is not valid JSON while parsing '{\"a\":tru}'",
+        ),
+        (
+            "{\"a\":\"abc",
+            "Unterminated string in JSON at position 9 while parsing \"{\\\"a\\\":\\\"abc\"",
+        ),
+        (
+            "abc",
+            "Unexpected token \"a\" (0x61), \"abc\" is not valid JSON while parsing 'abc'",
+        ),
         ("tru", "Unexpected end of JSON input while parsing \"tru\""),
         (
             "{\"name\": \"x\", \"version\": \"1.0.0\", \"a\": ,}",
             "Unexpected token \",\" (0x2C), ...\".0\", \"a\": ,}\" is not valid JSON while parsing '{\"name\": \"x\", \"version\": \"1.0.0\", \"a\": ,'",
         ),
-        ("{\"a\":\"\t\"}", "Bad control character in string literal in JSON at position 6 while parsing \"{\\\"a\\\":\\\"\\t\\\"}\""),
+        (
+            "{\"a\":\"\t\"}",
+            "Bad control character in string literal in JSON at position 6 while parsing \"{\\\"a\\\":\\\"\\t\\\"}\"",
+        ),
         (
             "{\"name\":\"a\",\"description\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" \"b\":1}",
             "Expected ',' or '}' after property value in JSON at position 86 while parsing near \"...xxxxxxxxxxxxxxxxxx\\\" \\\"b\\\":1}\"",
         ),
-        ("{\"a\":\"\\", "Unexpected end of JSON input while parsing \"{\\\"a\\\":\\\"\\\\\""),
+        (
+            "{\"a\":\"\\",
+            "Unexpected end of JSON input while parsing \"{\\\"a\\\":\\\"\\\\\"",
+        ),
         ("[", "Unexpected end of JSON input while parsing \"[\""),
-        ("undefined", "\"undefined\" is not valid JSON while parsing 'undefined'"),
-        ("{\"a\":\u{a0} 1}", "Unexpected token \"\u{a0}\" (0xA0), \"{\"a\":\u{a0} 1}\" is not valid JSON while parsing '{\"a\":\u{a0} 1}'"),
+        (
+            "undefined",
+            "\"undefined\" is not valid JSON while parsing 'undefined'",
+        ),
+        (
+            "{\"a\":\u{a0} 1}",
+            "Unexpected token \"\u{a0}\" (0xA0), \"{\"a\":\u{a0} 1}\" is not valid JSON while parsing '{\"a\":\u{a0} 1}'",
+        ),
     ];
 
     #[test]
@@ -518,22 +592,45 @@ mod tests {
     #[test]
     fn context_windows() {
         let cases = [
-            ("{\"abcdefghijklmnopqrstuvwxyz\": x}", "Unexpected token 'x', ...\"tuvwxyz\": x}\" is not valid JSON"),
+            (
+                "{\"abcdefghijklmnopqrstuvwxyz\": x}",
+                "Unexpected token 'x', ...\"tuvwxyz\": x}\" is not valid JSON",
+            ),
             (
                 "{\"abcdefghijklmnopqrstuvwxyz\": 1, \"b\": x, \"ccccccccccccccccc\": 1}",
                 "Unexpected token 'x', ...\": 1, \"b\": x, \"cccccc\"... is not valid JSON",
             ),
-            ("x{\"abcdefghijklmnopqrstuvwxyz\": 1}", "Unexpected token 'x', \"x{\"abcdefg\"... is not valid JSON"),
-            ("{\"a\":trux}", "Unexpected token 'x', \"{\"a\":trux}\" is not valid JSON"),
-            ("{\"a\":nulll}", "Expected ',' or '}' after property value in JSON at position 9"),
+            (
+                "x{\"abcdefghijklmnopqrstuvwxyz\": 1}",
+                "Unexpected token 'x', \"x{\"abcdefg\"... is not valid JSON",
+            ),
+            (
+                "{\"a\":trux}",
+                "Unexpected token 'x', \"{\"a\":trux}\" is not valid JSON",
+            ),
+            (
+                "{\"a\":nulll}",
+                "Expected ',' or '}' after property value in JSON at position 9",
+            ),
             ("{\"a\":-01}", "Unexpected number in JSON at position 7"),
             ("{\"a\":\"\\u", "Bad Unicode escape in JSON at position 8"),
         ];
         for (text, expected) in cases {
             let units: Vec<u16> = text.encode_utf16().collect();
-            assert_eq!(v8_parse(&units).expect_err(text).message, expected, "{text:?}");
+            assert_eq!(
+                v8_parse(&units).expect_err(text).message,
+                expected,
+                "{text:?}"
+            );
         }
-        for ok in ["{}", "[]", "1", "\"a\"", "{\"a\":[1,2,{\"b\":null}],\"c\":-1.5e+3}", " true "] {
+        for ok in [
+            "{}",
+            "[]",
+            "1",
+            "\"a\"",
+            "{\"a\":[1,2,{\"b\":null}],\"c\":-1.5e+3}",
+            " true ",
+        ] {
             let units: Vec<u16> = ok.encode_utf16().collect();
             assert!(v8_parse(&units).is_ok(), "{ok}");
         }

@@ -74,7 +74,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn suggestion(v: &str) -> Option<String> {
     let t = v.trim().trim_start_matches(['v', '=']);
     let parts: Vec<&str> = t.split('.').collect();
-    if parts.is_empty() || parts.len() > 2 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.is_empty()
+        || parts.len() > 2
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let mut out: Vec<String> = parts.iter().map(|p| (*p).to_string()).collect();

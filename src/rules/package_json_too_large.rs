@@ -25,7 +25,13 @@ declare_rule! {
 const LIMIT: usize = 20_000;
 
 /// Fields GitLab drops before measuring (`PACKAGE_JSON_NOT_ALLOWED_FIELDS`).
-const EXCLUDED: [&str; 5] = ["readme", "readmeFilename", "licenseText", "contributors", "exports"];
+const EXCLUDED: [&str; 5] = [
+    "readme",
+    "readmeFilename",
+    "licenseText",
+    "contributors",
+    "exports",
+];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.manifests() {
@@ -37,7 +43,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !gitlab && !matches!(target.source, Source::Default) {
             continue;
         }
-        let Some(obj) = value.as_object() else { continue };
+        let Some(obj) = value.as_object() else {
+            continue;
+        };
         let size = published_size(obj, &target.url);
         if size < LIMIT {
             continue;
@@ -52,19 +60,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "a GitLab registry".to_string()
         };
+        let primary = biggest.as_ref().map_or_else(
+            || {
+                let r = m.value_span("");
+                r.start..(r.start + 1).min(r.end)
+            },
+            |(k, _)| m.key_span(&format!("/{}", crate::manifest::spanned::pointer_token(k))),
+        );
         let mut d = Diagnostic::new(
             RULE.name,
             m.path.clone(),
-            m.value_span(""),
+            primary,
             format!(
                 "the published metadata of this package is about {size} characters: publishing to {where_} fails with 400 \"Validation failed: Package json structure is too large\" (limit {LIMIT})"
             ),
         )
         .note("GitLab measures the version object npm sends (package.json plus `_id`, `_npmVersion`, `_nodeVersion`, `dist`), without `readme`, `readmeFilename`, `licenseText`, `contributors` and `exports`, as Ruby prints it");
         if let Some((key, n)) = biggest {
-            let ptr = format!("/{}", crate::manifest::spanned::pointer_token(key));
             d = d
-                .secondary(m.path.clone(), m.key_span(&ptr), format!("`{key}`: about {n} characters"))
+                .label(format!("largest field: about {n} characters"))
                 .help(format!(
                     "shrink the largest field (`{key}`): move long text to the README and configuration to its own file"
                 ));
@@ -72,7 +86,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d = d.help("move long text to the README and configuration to its own file");
         }
         if !gitlab {
-            d = d.label("published to the default registry here; GitLab rejects it if CI publishes it there");
+            d = d.note("no registry is configured for this package here; GitLab rejects it if CI publishes it to GitLab. GitLab measures the version object npm sends (package.json plus `_id`, `_npmVersion`, `_nodeVersion`, `dist`), without `readme`, `readmeFilename`, `licenseText`, `contributors` and `exports`, as Ruby prints it");
         }
         out.push(d);
     }
@@ -124,7 +138,9 @@ fn ruby_size(v: &Json) -> usize {
         Json::Bool(false) => 5,
         Json::Number(num) => num.to_string().chars().count(),
         Json::String(s) => ruby_str_size(s),
-        Json::Array(a) => 2 + a.iter().map(ruby_size).sum::<usize>() + 2 * a.len().saturating_sub(1),
+        Json::Array(a) => {
+            2 + a.iter().map(ruby_size).sum::<usize>() + 2 * a.len().saturating_sub(1)
+        }
         Json::Object(o) => {
             2 + o
                 .iter()
@@ -159,7 +175,10 @@ mod tests {
     fn ruby_inspect_sizes() {
         // {"a"=>"b\n", "c"=>[1, nil]} is 28 characters in Ruby
         let v: Json = serde_json::from_str(r#"{"a":"b\n","c":[1,null]}"#).unwrap();
-        assert_eq!(ruby_size(&v), "{\"a\"=>\"b\\n\", \"c\"=>[1, nil]}".chars().count());
+        assert_eq!(
+            ruby_size(&v),
+            "{\"a\"=>\"b\\n\", \"c\"=>[1, nil]}".chars().count()
+        );
         assert_eq!(ruby_str_size("#{x}"), 7);
         assert_eq!(ruby_str_size("é"), 3);
     }

@@ -23,7 +23,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let opts = PublishOpts::new(cx, m);
         // publishConfig.registry must have survived the cli filter
-        let Some(pc_reg) = opts.get("registry").filter(|o| matches!(o.source, Source::PublishConfig { .. })) else {
+        let Some(pc_reg) = opts
+            .get("registry")
+            .filter(|o| matches!(o.source, Source::PublishConfig { .. }))
+        else {
             continue;
         };
         let target = support_manifest::pick_registry(name, &opts);
@@ -38,7 +41,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let pointer = publish_config_pointer("registry");
         let key_span = m.key_span(&pointer);
         let why = match target.via {
-            Via::ScopeOption => format!("the config `scope` option maps every package to `{}`", target.key),
+            Via::ScopeOption => format!(
+                "the config `scope` option maps every package to `{}`",
+                target.key
+            ),
             _ => format!("its scope is mapped by `{}`", target.key),
         };
         let mut d = Diagnostic::new(
@@ -72,7 +78,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .is_some();
         if !has_scope_key && m.text.get(key_span.clone()) == Some("\"registry\"") {
             d = d.fix(Fix {
-                title: format!("rename `publishConfig.registry` to `publishConfig[\"{}\"]`", target.key),
+                title: format!(
+                    "rename `publishConfig.registry` to `publishConfig[\"{}\"]`",
+                    target.key
+                ),
                 edits: vec![Edit {
                     location: Location {
                         file: m.path.clone(),

@@ -46,7 +46,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             entry.key.span.clone()
         };
-        out.push(mapping_diagnostic(doc.path.clone(), span, scope, &entry.prop));
+        out.push(mapping_diagnostic(
+            doc.path.clone(),
+            span,
+            scope,
+            &entry.prop,
+        ));
     }
     for m in cx.manifests() {
         let Some(value) = &m.value else { continue };
@@ -71,7 +76,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        let Some(pc) = value.get("publishConfig").and_then(serde_json::Value::as_object) else {
+        let Some(pc) = value
+            .get("publishConfig")
+            .and_then(serde_json::Value::as_object)
+        else {
             continue;
         };
         for key in pc.keys() {
@@ -80,7 +88,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             let span = m.key_span(&publish_config_pointer(key));
             let span = span.start + 1..span.start + 1 + key_scope(key).len();
-            out.push(mapping_diagnostic(m.path.clone(), span, key_scope(key), &format!("publishConfig[\"{key}\"]")));
+            out.push(mapping_diagnostic(
+                m.path.clone(),
+                span,
+                key_scope(key),
+                &format!("publishConfig[\"{key}\"]"),
+            ));
         }
     }
 }

@@ -22,7 +22,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(name) = support_manifest::publishable(m) else {
             continue;
         };
-        let Some(scope) = name_scope(name) else { continue };
+        let Some(scope) = name_scope(name) else {
+            continue;
+        };
         let opts = PublishOpts::new(cx, m);
         let target = support_manifest::pick_registry(name, &opts);
         if !support_manifest::is_npmjs(&target.url) {

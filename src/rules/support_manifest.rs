@@ -104,7 +104,8 @@ impl Source {
     }
 }
 
-/// `in /path/.npmrc:3`, `in the environment (NPM_CONFIG_X)`, `on the command line`.
+/// `in the user config file, line 3`, `in the environment (NPM_CONFIG_X)`,
+/// `on the command line` (no paths: the secondary label shows the file).
 #[must_use]
 pub fn describe_origin(origin: &Origin) -> String {
     match origin.layer {
@@ -114,10 +115,9 @@ pub fn describe_origin(origin: &Origin) -> String {
         },
         Layer::Cli => "on the command line".to_string(),
         Layer::Default => "by default".to_string(),
-        _ => match (&origin.file, origin.line) {
-            (Some(f), Some(l)) => format!("in {}:{l}", f.display()),
-            (Some(f), None) => format!("in {}", f.display()),
-            _ => format!("in the {} config", origin.layer.name()),
+        layer => match origin.line {
+            Some(l) => format!("in the {} config file, line {l}", layer.name()),
+            None => format!("in the {} config file", layer.name()),
         },
     }
 }
@@ -160,10 +160,14 @@ impl PublishOpts {
                     continue;
                 }
                 if let Some(s) = config.setting(key) {
-                    out.set(key, flat_value(key, &s.value), Source::Config {
-                        key: key.to_string(),
-                        origin: s.origin.clone(),
-                    });
+                    out.set(
+                        key,
+                        flat_value(key, &s.value),
+                        Source::Config {
+                            key: key.to_string(),
+                            origin: s.origin.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -177,18 +181,27 @@ impl PublishOpts {
         };
         let cli = cx.config().map(|c| c.layer(Layer::Cli));
         for (key, value) in pc {
-            if cli.is_some_and(|l| l.settings.iter().any(|s| s.raw_key == *key || s.key == *key)) {
+            if cli.is_some_and(|l| {
+                l.settings
+                    .iter()
+                    .any(|s| s.raw_key == *key || s.key == *key)
+            }) {
                 continue;
             }
-            if !(is_scope_registry_re(key) || matches!(key.as_str(), "registry" | "scope" | "access"))
+            if !(is_scope_registry_re(key)
+                || matches!(key.as_str(), "registry" | "scope" | "access"))
             {
                 continue;
             }
             let span = manifest.value_span(&publish_config_pointer(key));
-            out.set(key, flat_value(key, &Value::from_json(value)), Source::PublishConfig {
-                key: key.clone(),
-                span,
-            });
+            out.set(
+                key,
+                flat_value(key, &Value::from_json(value)),
+                Source::PublishConfig {
+                    key: key.clone(),
+                    span,
+                },
+            );
         }
         out
     }
@@ -354,7 +367,9 @@ pub fn with_registry_label(
     target: &PublishTarget,
 ) -> crate::check::diagnostic::Diagnostic {
     match target.source.location(m) {
-        Some((file, span)) => d.secondary(file, span, format!("publish registry (`{}`)", target.key)),
+        Some((file, span)) => {
+            d.secondary(file, span, format!("publish registry (`{}`)", target.key))
+        }
         None => d,
     }
 }
