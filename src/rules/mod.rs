@@ -6,8 +6,20 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
+pub mod duplicate_json_key;
+pub mod github_packages_scope;
+pub mod gitlab_endpoint;
+pub mod invalid_dependency_spec;
+pub mod invalid_json;
+pub mod invalid_package_name;
+pub mod invalid_version;
+pub mod package_json_too_large;
+pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
+pub mod scope_not_lowercase;
+pub mod scoped_publish_access;
 pub mod support;
+pub mod support_manifest;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +110,20 @@ macro_rules! declare_rule {
 }
 
 /// Every rule, sorted by name.
-pub static ALL: &[&Rule] = &[&registry_trailing_slash::RULE];
+pub static ALL: &[&Rule] = &[
+    &duplicate_json_key::RULE,
+    &github_packages_scope::RULE,
+    &gitlab_endpoint::RULE,
+    &invalid_dependency_spec::RULE,
+    &invalid_json::RULE,
+    &invalid_package_name::RULE,
+    &invalid_version::RULE,
+    &package_json_too_large::RULE,
+    &publish_config_registry_ignored::RULE,
+    &registry_trailing_slash::RULE,
+    &scope_not_lowercase::RULE,
+    &scoped_publish_access::RULE,
+];
 
 /// The rule called `name`.
 #[must_use]
