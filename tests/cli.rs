@@ -45,7 +45,7 @@ fn npm_dir(sb: &Sandbox) -> String {
 }
 
 const SLASHLESS: &str = "@acme:registry=https://gitlab.example.com/api/v4/packages/npm\n";
-const PKG: &str = "{\"name\": \"@acme/app\", \"version\": \"1.0.0\"}\n";
+const PKG: &str = "{\"name\": \"@acme/app\", \"version\": \"1.0.0\", \"private\": true}\n";
 
 #[test]
 fn clean_project_exits_zero() {

@@ -23,7 +23,7 @@ pub const MAX_ARRAY_LEN: u64 = 1 << 24;
 /// Deepest nesting converted to a [`Value`] (recursive, so bounded to
 /// stay clear of stack overflows). `[a.a.a…]` with more parts is decoded
 /// by node but refused here; node's own `JSON.stringify` overflows too.
-pub const MAX_VALUE_DEPTH: usize = 1000;
+pub const MAX_VALUE_DEPTH: usize = 400;
 
 /// A JS value: a primitive or a reference to a heap node.
 #[derive(Debug, Clone, PartialEq)]

@@ -138,7 +138,11 @@ fn report(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> Report {
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                labels: vec![labeled(&text, s, true)],
+                // the message already says what the place is
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    clamp(&text, &s.location.span),
+                )],
                 source,
                 related: Vec::new(),
             }
@@ -169,6 +173,7 @@ pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> st
         .with_width(100)
         .with_links(false)
         .with_wrap_lines(false)
+        .with_show_related_as_nested(true)
         .without_syntax_highlighting();
     for d in &run.diagnostics {
         let r = report(run, d, cwd);
