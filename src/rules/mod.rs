@@ -6,8 +6,22 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
+pub mod auth_key_shape;
+pub mod duplicate_key;
+pub mod empty_credential;
+pub mod env_var_syntax;
+pub mod env_var_unset;
+pub mod file_encoding;
+pub mod inline_comment_in_value;
+pub mod multiple_settings_on_line;
+pub mod not_a_comment;
 pub mod registry_trailing_slash;
+pub mod removed_key;
+pub mod scope_key_shape;
+pub mod section_header;
 pub mod support;
+pub mod support_npmrc;
+pub mod unknown_key;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +112,22 @@ macro_rules! declare_rule {
 }
 
 /// Every rule, sorted by name.
-pub static ALL: &[&Rule] = &[&registry_trailing_slash::RULE];
+pub static ALL: &[&Rule] = &[
+    &auth_key_shape::RULE,
+    &duplicate_key::RULE,
+    &empty_credential::RULE,
+    &env_var_syntax::RULE,
+    &env_var_unset::RULE,
+    &file_encoding::RULE,
+    &inline_comment_in_value::RULE,
+    &multiple_settings_on_line::RULE,
+    &not_a_comment::RULE,
+    &registry_trailing_slash::RULE,
+    &removed_key::RULE,
+    &scope_key_shape::RULE,
+    &section_header::RULE,
+    &unknown_key::RULE,
+];
 
 /// The rule called `name`.
 #[must_use]
