@@ -27,13 +27,19 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if prefix.is_empty() {
             continue;
         }
-        if let Some(d) = diagnose(&e, prefix, base, canonical) {
+        if let Some(d) = diagnose(cx, &e, prefix, base, canonical) {
             out.push(d);
         }
     }
 }
 
-fn diagnose(e: &EntryLine<'_>, prefix: &str, base: &str, canonical: &str) -> Option<Diagnostic> {
+fn diagnose(
+    cx: &Context<'_>,
+    e: &EntryLine<'_>,
+    prefix: &str,
+    base: &str,
+    canonical: &str,
+) -> Option<Diagnostic> {
     let key = &e.entry.prop;
     let lower = prefix.to_ascii_lowercase();
     let mut fixed: Option<String> = Some(prefix.to_string());
@@ -46,9 +52,16 @@ fn diagnose(e: &EntryLine<'_>, prefix: &str, base: &str, canonical: &str) -> Opt
             "npm looks up `//host/path/:…` keys without protocol, so it never finds this one",
         )
     } else if prefix.starts_with('@') {
-        fixed = prefix.find("//").map(|i| prefix[i..].to_string());
+        let scope = prefix.split(':').next().unwrap_or(prefix);
+        fixed = prefix
+            .find("//")
+            .map(|i| prefix[i..].to_string())
+            .or_else(|| {
+                let reg = cx.config()?.get_str(&format!("{scope}:registry"))?;
+                crate::config::nerf_dart::nerf_dart(reg).ok()
+            });
         (
-            format!("is keyed to the scope `{}`", prefix.split(':').next().unwrap_or(prefix)),
+            format!("is keyed to the scope `{scope}`"),
             "npm keys credentials by registry URL, never by scope (map the scope with `@scope:registry` and key the credential to that URL)",
         )
     } else if !prefix.starts_with("//") {
@@ -88,7 +101,9 @@ fn diagnose(e: &EntryLine<'_>, prefix: &str, base: &str, canonical: &str) -> Opt
     )
     .label("npm never looks this key up");
     if base != canonical {
-        d = d.note(format!("npm matches `{canonical}` case-sensitively; `{base}` is not a credential key"));
+        d = d.note(format!(
+            "npm matches `{canonical}` case-sensitively; `{base}` is not a credential key"
+        ));
     }
     match suggestion {
         Some(s) if s != *key => {

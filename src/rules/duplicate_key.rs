@@ -24,7 +24,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let in_section = section_flags(doc);
         for origin in &decoded.origins {
-            let Some(winner) = &origin.winner else { continue };
+            let Some(winner) = &origin.winner else {
+                continue;
+            };
             let winner_ok = matches!(
                 doc.lines.get(winner.index).map(|l| &l.kind),
                 Some(LineKind::Entry(_))
@@ -39,8 +41,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if in_section.get(dead.index).copied().unwrap_or(true) {
                     continue;
                 }
-                let Some(line) = doc.lines.get(dead.index) else { continue };
-                let LineKind::Entry(entry) = &line.kind else { continue };
+                let Some(line) = doc.lines.get(dead.index) else {
+                    continue;
+                };
+                let LineKind::Entry(entry) = &line.kind else {
+                    continue;
+                };
                 out.push(diagnostic(doc, line, entry, win, winner.number));
             }
         }

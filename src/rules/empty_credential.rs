@@ -23,8 +23,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if prefix.is_empty() || !matches!(base, "_authToken" | "_auth" | "_password") {
             continue;
         }
-        let Some(raw) = &e.entry.raw_value else { continue };
-        let Some(value) = e.entry.value.as_str() else { continue };
+        let Some(raw) = &e.entry.raw_value else {
+            continue;
+        };
+        let Some(value) = e.entry.value.as_str() else {
+            continue;
+        };
         let why = if value.is_empty() {
             None
         } else {
@@ -39,7 +43,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         if r.set {
                             format!("`{}` is set to an empty string", r.name)
                         } else {
-                            format!("`{}` is unset and `${{{}?}}` makes that empty", r.name, r.name)
+                            format!(
+                                "`{}` is unset and `${{{}?}}` makes that empty",
+                                r.name, r.name
+                            )
                         }
                     })
                     .collect::<Vec<_>>()
@@ -61,17 +68,21 @@ fn diagnostic(
     let (span, message) = match &why {
         None => (
             e.entry.key.span.start..e.entry.eq.as_ref().map_or(e.entry.key.span.end, |q| q.end),
-            format!("`{key}` is empty: npm treats it as absent and looks for a credential at a shorter path of `{prefix}`, or sends none (E401/ENEEDAUTH)"),
+            format!(
+                "`{key}` is empty: npm treats it as absent and looks for a credential at a shorter path of `{prefix}`, or sends none (E401/ENEEDAUTH)"
+            ),
         ),
         Some(w) => (
             value_span,
-            format!("`{key}` expands to an empty string ({w}): npm treats it as absent and sends no `{base}` from it (E401/ENEEDAUTH)"),
+            format!(
+                "`{key}` expands to an empty string ({w}): npm treats it as absent and sends no `{base}` from it (E401/ENEEDAUTH)"
+            ),
         ),
     };
     let mut d = Diagnostic::new(RULE.name, e.doc.path.clone(), span, message)
         .label("empty credential")
         .help(if why.is_some() {
-            "set the variable before running npm; write `${NAME}` without `?` if it is required, so a missing value is not silently dropped"
+            "set the variable before running npm; drop the `?` if the credential is required, so a missing variable is not silently turned into no credential"
         } else {
             "put the credential after the `=` on the same line, or `${NPM_TOKEN}` to read it from the environment; delete the line if it is not needed"
         });

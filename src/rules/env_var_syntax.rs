@@ -52,7 +52,10 @@ fn is_name(s: &str) -> bool {
 
 fn name_len(s: &str) -> usize {
     let b = s.as_bytes();
-    if !b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+    if !b
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
         return 0;
     }
     b.iter()
@@ -73,7 +76,9 @@ fn scan(text: &str) -> Vec<Found> {
     let mut from = 0;
     while let Some(p) = text.get(from..).and_then(|t| t.find("${{")) {
         let start = from + p;
-        let end = text[start..].find("}}").map_or(text.len(), |q| start + q + 2);
+        let end = text[start..]
+            .find("}}")
+            .map_or(text.len(), |q| start + q + 2);
         found.push(Found {
             span: start..end,
             kind: "a GitHub Actions expression, which is only substituted in workflow files",
@@ -146,10 +151,7 @@ fn scan(text: &str) -> Vec<Found> {
             }
             b'%' if !in_pw(i) => {
                 let n = name_len(&text[i + 1..]);
-                let hex = text[i + 1..]
-                    .bytes()
-                    .take(2)
-                    .all(|c| c.is_ascii_hexdigit());
+                let hex = text[i + 1..].bytes().take(2).all(|c| c.is_ascii_hexdigit());
                 if n >= 2 && !hex && bytes.get(i + 1 + n) == Some(&b'%') {
                     let r = i..i + 2 + n;
                     if !taken(&found, &r) {

@@ -52,7 +52,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 let at = span.start + cursor + p;
                 cursor += p + needle.len();
-                out.push(diagnostic(&e, at..at + needle.len(), &r.name, is_key, &expanded));
+                out.push(diagnostic(
+                    &e,
+                    at..at + needle.len(),
+                    &r.name,
+                    is_key,
+                    &expanded,
+                ));
             }
         }
     }
@@ -73,10 +79,14 @@ fn diagnostic(
             "npm sends the literal text `${{{name}}}` as the credential of `{key}` and the registry answers E401"
         )
     } else if is_registry_key(key) {
-                if url::Url::parse(expanded).is_err() {
-            format!("`{key}` keeps the literal text `${{{name}}}` and is not a valid URL: npm fails with ERR_INVALID_URL")
+        if url::Url::parse(expanded).is_err() {
+            format!(
+                "`{key}` keeps the literal text `${{{name}}}` and is not a valid URL: npm fails with ERR_INVALID_URL"
+            )
         } else {
-            format!("`{key}` keeps the literal text `${{{name}}}` and requests go to a URL containing it")
+            format!(
+                "`{key}` keeps the literal text `${{{name}}}` and requests go to a URL containing it"
+            )
         }
     } else {
         format!("`{key}` gets the literal text `${{{name}}}`")

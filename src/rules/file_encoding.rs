@@ -90,14 +90,20 @@ fn bom(doc: &NpmrcDoc, at: usize) -> Diagnostic {
         .iter()
         .find(|l| l.span.start == at || (l.span.start < at && at < l.span.end));
     let starts_line = line.is_some_and(|l| l.span.start == at);
-    let header = starts_line
-        && line.is_some_and(|l| {
-            matches!(&l.kind, LineKind::Entry(e) if e.eq.is_none()
-                && e.key.value.as_str().is_some_and(|k| k.starts_with('[')))
-        });
+    let header_key = line
+        .filter(|_| starts_line)
+        .and_then(|l| match &l.kind {
+            LineKind::Entry(e) if e.eq.is_none() => e.key.value.as_str(),
+            _ => None,
+        })
+        .filter(|k| k.starts_with('['));
+    let header = header_key.is_some();
     let (message, label) = if header {
         (
-            "a byte-order mark before a `[section]` header: npm does not see a header but a key `[…]` set to `true`".to_string(),
+            format!(
+                "a byte-order mark before a `[section]` header: npm does not see a header but a key `{}` set to `true`",
+                header_key.unwrap_or("[…]")
+            ),
             "byte-order mark",
         )
     } else if at == 0 {
@@ -111,11 +117,16 @@ fn bom(doc: &NpmrcDoc, at: usize) -> Diagnostic {
             "byte-order mark",
         )
     };
-    let mut d = Diagnostic::new(RULE.name, doc.path.clone(), at..at + BOM.len_utf8(), message)
-        .label(label)
-        .help("save the file as UTF-8 without BOM");
+    let mut d = Diagnostic::new(
+        RULE.name,
+        doc.path.clone(),
+        at..at + BOM.len_utf8(),
+        message,
+    )
+    .label(label)
+    .help("save the file as UTF-8 without BOM");
     if at == 0 {
-        d = d.note("other tools reading `.npmrc` (CI tasks, Renovate, older npm) may not trim it and miss the first key");
+        d = d.note("other tools reading `.npmrc` (CI tasks, Renovate, other package managers) may not trim it and miss the first key");
     }
     d.fix(Fix {
         title: "remove the byte-order mark".into(),

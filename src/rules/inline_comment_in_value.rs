@@ -16,8 +16,12 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for e in support_npmrc::top_level(cx) {
-        let Some(raw) = &e.entry.raw_value else { continue };
-        let Some(comment) = &raw.comment else { continue };
+        let Some(raw) = &e.entry.raw_value else {
+            continue;
+        };
+        let Some(comment) = &raw.comment else {
+            continue;
+        };
         let src = e.doc.source();
         let before = src.get(..comment.start).and_then(|s| s.chars().next_back());
         if before.is_none_or(char::is_whitespace) {
@@ -55,10 +59,20 @@ fn diagnostic(e: &EntryLine<'_>, at: usize, inserts: &[usize]) -> Diagnostic {
     let key = &e.entry.prop;
     let src = e.doc.source();
     let ch = src.get(at..at + 1).unwrap_or("#");
-    let secret = crate::secret::is_secret_key(key);
+    let raw_text = e
+        .entry
+        .raw_value
+        .as_ref()
+        .map_or("", |r| e.doc.slice(&r.span));
+    let secret = crate::secret::is_secret_key(key)
+        || support_npmrc::looks_secret(raw_text)
+        || !crate::secret::url_password_spans(raw_text).is_empty();
     let read = e.entry.value.as_str().unwrap_or("");
-    let what = if secret {
-        "npm reads only the part before it, so the credential it sends is cut short (E401)".to_string()
+    let what = if crate::secret::is_secret_key(key) {
+        "npm reads only the part before it, so the credential it sends is cut short (E401)"
+            .to_string()
+    } else if secret {
+        "npm reads only the part before it (not shown: the value holds a credential)".to_string()
     } else if read.is_empty() {
         "npm reads an empty value".to_string()
     } else {
@@ -67,7 +81,10 @@ fn diagnostic(e: &EntryLine<'_>, at: usize, inserts: &[usize]) -> Diagnostic {
     let fixed = if secret {
         String::new()
     } else {
-        let mut s = src.get(e.entry.raw_value.as_ref().map_or(0..0, |r| r.span.clone())).unwrap_or("").to_string();
+        let mut s = src
+            .get(e.entry.raw_value.as_ref().map_or(0..0, |r| r.span.clone()))
+            .unwrap_or("")
+            .to_string();
         let base = e.entry.raw_value.as_ref().map_or(0, |r| r.span.start);
         for p in inserts.iter().rev() {
             s.insert(p - base, '\\');

@@ -18,7 +18,9 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for e in support_npmrc::top_level(cx) {
-        let Some(raw) = &e.entry.raw_value else { continue };
+        let Some(raw) = &e.entry.raw_value else {
+            continue;
+        };
         if !support_npmrc::is_unquoted(raw) {
             continue;
         }

@@ -56,8 +56,13 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
             "a key to npm",
         )
     };
-    let mut d = Diagnostic::new(RULE.name, e.doc.path.clone(), e.entry.key.span.clone(), message)
-        .label(label);
+    let mut d = Diagnostic::new(
+        RULE.name,
+        e.doc.path.clone(),
+        e.entry.key.span.clone(),
+        message,
+    )
+    .label(label);
     if secret {
         d = d
             .note("a value must be on the same line as its key: `key=value`; a line break in a pasted token leaves the key above empty")
@@ -65,7 +70,8 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
         return d;
     }
     d = d.help("start comments with `#` or `;`");
-    if let Some(w) = crate::config::load::unknown_key_warning(support_npmrc::layer_of(e.doc), prop) {
+    if let Some(w) = crate::config::load::unknown_key_warning(support_npmrc::layer_of(e.doc), prop)
+    {
         d = d.note(format!("npm prints `{w}` and otherwise ignores the line"));
     }
     if !support_npmrc::is_unquoted(&e.entry.key) {
@@ -83,7 +89,11 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
                     start..start
                 },
             },
-            replacement: if comment_like { "#".into() } else { "# ".into() },
+            replacement: if comment_like {
+                "#".into()
+            } else {
+                "# ".into()
+            },
         }],
         applicability: Applicability::Safe,
     })

@@ -17,14 +17,16 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for e in support_npmrc::top_level(cx) {
         let key = e.entry.prop.as_str();
-        let Some(r) = support_npmrc::removed(key) else { continue };
+        let Some(r) = support_npmrc::removed(key) else {
+            continue;
+        };
         let layer = support_npmrc::layer_of(e.doc);
         let warning = crate::config::load::unknown_key_warning(layer, key);
         let mut d = Diagnostic::new(
             RULE.name,
             e.doc.path.clone(),
             e.entry.key.span.clone(),
-            format!("`{key}` is no longer read by npm: npm {}", r.now),
+            format!("`{key}` is no longer read by npm; today npm {}", r.now),
         )
         .label("ignored by npm")
         .help("delete the line");

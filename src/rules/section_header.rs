@@ -62,11 +62,10 @@ fn header(doc: &NpmrcDoc, line: &Line, s: &Section, body: &[&Entry]) -> Diagnost
     )
     .label("section header");
     for e in body {
-        let key = &e.prop;
-        let meant = intended(name, key);
+        let meant = intended(name, &e.prop);
         let text = match &meant {
-            Some(m) => format!("read as `{name}` → `{key}`, not `{m}`"),
-            None => format!("read as `{name}` → `{key}`, ignored"),
+            Some(m) => format!("inside the section: ignored, not `{m}`"),
+            None => "inside the section: ignored".to_string(),
         };
         d = d.secondary(doc.path.clone(), e.key.span.clone(), text);
     }
@@ -79,7 +78,9 @@ fn header(doc: &NpmrcDoc, line: &Line, s: &Section, body: &[&Entry]) -> Diagnost
         if let Some(w) =
             crate::config::load::unknown_key_warning(support_npmrc::layer_of(doc), &top)
         {
-            d = d.note(format!("npm sees one key `{top}` holding an object and prints `{w}`"));
+            d = d.note(format!(
+                "npm sees one key `{top}` holding an object and prints `{w}`"
+            ));
         }
     }
     d

@@ -102,6 +102,12 @@ pub fn definition_keys() -> impl Iterator<Item = &'static str> {
 #[must_use]
 pub fn closest_key(key: &str) -> Option<&'static str> {
     let lower = key.to_ascii_lowercase();
+    match lower.trim_start_matches(['_', '-']) {
+        "token" | "authtoken" | "auth-token" | "auth_token" => return Some("_authToken"),
+        "password" => return Some("_password"),
+        "auth" => return Some("_auth"),
+        _ => {}
+    }
     definition_keys()
         .chain(NERF_DARTS.iter().copied())
         .map(|k| (crate::util::levenshtein(&lower, &k.to_ascii_lowercase()), k))
@@ -130,7 +136,7 @@ pub static REMOVED: &[Removed] = &[
     },
     Removed {
         key: "email",
-        now: "never sends it: `npm login` and `npm adduser` no longer need an e-mail address",
+        now: "never sends an e-mail address: `npm login` and `npm adduser` no longer ask for one",
         nerf: true,
     },
     Removed {
@@ -325,7 +331,14 @@ pub fn is_comment_like_key(key: &str) -> bool {
 }
 
 /// The base keys npm looks up per registry path (`hasAuth` and friends).
-pub const AUTH_BASES: &[&str] = &["_authToken", "_auth", "_password", "username", "certfile", "keyfile"];
+pub const AUTH_BASES: &[&str] = &[
+    "_authToken",
+    "_auth",
+    "_password",
+    "username",
+    "certfile",
+    "keyfile",
+];
 
 /// The canonical spelling of an auth base written in any case
 /// (`_authtoken` → `_authToken`).
@@ -345,14 +358,19 @@ pub fn looks_secret(text: &str) -> bool {
         return true;
     }
     let mut run = 0;
+    let (mut digit, mut alpha) = (false, false);
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '.') {
+        if c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '_' | '-') {
             run += 1;
-            if run >= 20 {
+            digit |= c.is_ascii_digit();
+            alpha |= c.is_ascii_alphabetic();
+            if run >= 24 && digit && alpha {
                 return true;
             }
         } else {
             run = 0;
+            digit = false;
+            alpha = false;
         }
     }
     false
@@ -443,7 +461,9 @@ pub fn scope_key_problem(key: &str, value: Option<&str>) -> Option<ScopeKeyProbl
             return None;
         }
         return Some(ScopeKeyProblem {
-            what: format!("npm reads a key `{key}` that maps nothing: a scope registry is `{key}:registry`"),
+            what: format!(
+                "npm reads a key `{key}` that maps nothing: a scope registry is `{key}:registry`"
+            ),
             suggestion: Some(format!("{key}:registry")),
         });
     }
@@ -460,7 +480,11 @@ pub fn scope_key_problem(key: &str, value: Option<&str>) -> Option<ScopeKeyProbl
     }
     let scope_part = prefix.trim();
     let scope = scope_part.strip_prefix('@').unwrap_or(scope_part);
-    let scope_name = scope.split('/').next().unwrap_or(scope).trim_start_matches('@');
+    let scope_name = scope
+        .split('/')
+        .next()
+        .unwrap_or(scope)
+        .trim_start_matches('@');
     let fixed_scope = format!("@{scope_name}");
     let suggestion = (!scope_name.is_empty()
         && !scope_name.contains(char::is_whitespace)
@@ -511,11 +535,23 @@ mod tests {
     #[test]
     fn scope_shapes() {
         let p = |k: &str, v: &str| scope_key_problem(k, Some(v)).and_then(|p| p.suggestion);
-        assert_eq!(p("acme:registry", "https://h/"), Some("@acme:registry".into()));
-        assert_eq!(p("@acme/ui:registry", "https://h/"), Some("@acme:registry".into()));
+        assert_eq!(
+            p("acme:registry", "https://h/"),
+            Some("@acme:registry".into())
+        );
+        assert_eq!(
+            p("@acme/ui:registry", "https://h/"),
+            Some("@acme:registry".into())
+        );
         assert_eq!(p("@acme", "https://h/"), Some("@acme:registry".into()));
-        assert_eq!(p("@acme:registy", "https://h/"), Some("@acme:registry".into()));
-        assert_eq!(p("@acme:Registry", "https://h/"), Some("@acme:registry".into()));
+        assert_eq!(
+            p("@acme:registy", "https://h/"),
+            Some("@acme:registry".into())
+        );
+        assert_eq!(
+            p("@acme:Registry", "https://h/"),
+            Some("@acme:registry".into())
+        );
         assert!(scope_key_problem("@acme:registry", Some("https://h/")).is_none());
         assert!(scope_key_problem("//h/:_authToken", Some("x")).is_none());
         assert!(scope_key_problem("registry", Some("https://h/")).is_none());

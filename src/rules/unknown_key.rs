@@ -51,8 +51,12 @@ fn diagnostic(e: &EntryLine<'_>, key: &str, warning: &str) -> Diagnostic {
     let owner = support_npmrc::foreign_owner(shown);
     let suggestion = support_npmrc::closest_key(shown);
     let message = match owner {
-        Some(o) => format!("`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and ignores it"),
-        None => format!("`{shown}` is not an npm setting: npm warns that it is unknown and ignores it"),
+        Some(o) => format!(
+            "`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and ignores it"
+        ),
+        None => {
+            format!("`{shown}` is not an npm setting: npm warns that it is unknown and ignores it")
+        }
     };
     let mut d = Diagnostic::new(
         RULE.name,
