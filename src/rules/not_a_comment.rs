@@ -25,6 +25,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if key.starts_with('[') {
             continue;
         }
+        // a token pushed below an empty credential: empty-credential
+        // reports that pair (with this line as its secondary label)
+        if support_npmrc::looks_secret(key) && follows_empty_credential(&e) {
+            continue;
+        }
         out.push(diagnostic(&e, key));
     }
 }
@@ -35,7 +40,7 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
     let prop = &e.entry.prop;
     let (message, label) = if secret {
         (
-            "this line looks like a credential on its own line: npm reads it as a key set to `true`, not as the value of the line above".to_string(),
+            "this line looks like (part of) a credential: npm reads it as a separate key, not as a continuation of the line above".to_string(),
             "a key to npm",
         )
     } else if comment_like {
@@ -65,8 +70,8 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
     .label(label);
     if secret {
         d = d
-            .note("a value must be on the same line as its key: `key=value`; a line break in a pasted token leaves the key above empty")
-            .help("join the value onto its key's line (`//host/:_authToken=<token>`), or better use `${NPM_TOKEN}`");
+            .note("a value ends at the line break: the key above gets only the text on its own line, or nothing")
+            .help("join the value onto its key's line (`base64 -w 0` writes unwrapped output), or better reference a variable: `${NPM_TOKEN}`");
         return d;
     }
     d = d.help("start comments with `#` or `;`");
@@ -97,4 +102,18 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
         }],
         applicability: Applicability::Safe,
     })
+}
+
+/// Whether the line before `e` is a credential key with an empty value.
+fn follows_empty_credential(e: &EntryLine<'_>) -> bool {
+    let Some(prev) = e.line.index.checked_sub(1).and_then(|i| e.doc.lines.get(i)) else {
+        return false;
+    };
+    let crate::npmrc::lexer::LineKind::Entry(p) = &prev.kind else {
+        return false;
+    };
+    let (prefix, base) = support_npmrc::split_key(&p.prop);
+    !prefix.is_empty()
+        && matches!(base, "_authToken" | "_auth" | "_password")
+        && p.value.as_str() == Some("")
 }

@@ -301,7 +301,7 @@ pub fn foreign_owner(key: &str) -> Option<&'static str> {
 /// `// comment`, or anything npm does not know.
 #[must_use]
 pub fn is_stray_text_key(entry: &Entry, key: &str) -> bool {
-    if is_comment_like_key(key) {
+    if is_comment_like_key(key) || (looks_secret(key) && !is_known_key(key)) {
         return true;
     }
     entry.eq.is_none()
