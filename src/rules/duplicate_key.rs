@@ -18,6 +18,9 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for doc in cx.npmrc_files() {
+        if support_npmrc::is_garbled(doc) {
+            continue;
+        }
         let decoded = decode(doc.source());
         if decoded.error.is_some() {
             continue;

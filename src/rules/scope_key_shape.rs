@@ -59,6 +59,10 @@ fn glued(e: &EntryLine<'_>) -> Option<Diagnostic> {
         Some((i, base))
     })?;
     let url = &text[..colon];
+    // `URL //host/:_authToken=…` (with a space) is multiple-settings-on-line's
+    if url.contains(char::is_whitespace) {
+        return None;
+    }
     let path_part = url.split_once("//").map(|(_, r)| r)?;
     let key = &e.entry.prop;
     let glued_span = span.start + colon..span.end;

@@ -35,24 +35,42 @@ impl EntryLine<'_> {
     }
 }
 
-/// Every entry line of every checked `.npmrc`, in file order.
+/// Whether the file is so garbled (UTF-16) that only `file-encoding` should
+/// speak about it.
+#[must_use]
+pub fn is_garbled(doc: &NpmrcDoc) -> bool {
+    doc.text.notes.iter().any(|n| n.contains("UTF-16"))
+}
+
+/// Whether a key carries encoding damage (NUL, U+FFFD) that
+/// `file-encoding` reports.
+#[must_use]
+pub fn has_encoding_damage(text: &str) -> bool {
+    text.contains(['\0', '\u{FFFD}'])
+}
+
+/// Every entry line of every checked `.npmrc` that is not garbled, in file
+/// order.
 pub fn entry_lines<'a>(cx: &Context<'a>) -> impl Iterator<Item = EntryLine<'a>> {
-    cx.npmrc_files().iter().flat_map(|doc| {
-        let mut in_section = false;
-        doc.lines.iter().filter_map(move |line| match &line.kind {
-            LineKind::Section(_) => {
-                in_section = true;
-                None
-            }
-            LineKind::Entry(entry) => Some(EntryLine {
-                doc,
-                line,
-                entry,
-                in_section,
-            }),
-            _ => None,
+    cx.npmrc_files()
+        .iter()
+        .filter(|d| !is_garbled(d))
+        .flat_map(|doc| {
+            let mut in_section = false;
+            doc.lines.iter().filter_map(move |line| match &line.kind {
+                LineKind::Section(_) => {
+                    in_section = true;
+                    None
+                }
+                LineKind::Entry(entry) => Some(EntryLine {
+                    doc,
+                    line,
+                    entry,
+                    in_section,
+                }),
+                _ => None,
+            })
         })
-    })
 }
 
 /// Top-level entry lines (the ones npm reads as settings).
@@ -301,6 +319,9 @@ pub fn foreign_owner(key: &str) -> Option<&'static str> {
 /// `// comment`, or anything npm does not know.
 #[must_use]
 pub fn is_stray_text_key(entry: &Entry, key: &str) -> bool {
+    if has_encoding_damage(key) || key == "__proto__" {
+        return false;
+    }
     if is_comment_like_key(key) || (looks_secret(key) && !is_known_key(key)) {
         return true;
     }

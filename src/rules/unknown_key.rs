@@ -3,6 +3,7 @@
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
+use crate::config::definitions::NERF_DARTS;
 use crate::declare_rule;
 use crate::rules::support_npmrc::{self, EntryLine};
 
@@ -33,7 +34,10 @@ fn owned_elsewhere(e: &EntryLine<'_>, key: &str) -> bool {
     let (prefix, base) = support_npmrc::split_key(key);
     let value = e.entry.value.as_str();
     // not-a-comment, section-header, file-encoding
-    support_npmrc::is_stray_text_key(e.entry, key)
+    // file-encoding; ini drops `__proto__`, npm never sees it
+    support_npmrc::has_encoding_damage(key)
+        || key == "__proto__"
+        || support_npmrc::is_stray_text_key(e.entry, key)
         || key.starts_with('[')
         // removed-key
         || support_npmrc::removed(key).is_some()
@@ -70,6 +74,9 @@ fn diagnostic(e: &EntryLine<'_>, key: &str, warning: &str) -> Diagnostic {
         (Some("pnpm"), _) => d.help("move it to `pnpm-workspace.yaml` (pnpm 10 reads its settings there), or keep it and accept npm's warning if this project is installed with pnpm"),
         (Some(o), _) if o.starts_with("yarn") => d.help("move it to `.yarnrc`, which yarn 1 reads"),
         (Some(o), _) => d.help(format!("{o} reads it as `npm_config_{}` from the environment; set it there instead", shown.replace('-', "_"))),
+        (None, Some(s)) if prefix.is_empty() && NERF_DARTS.contains(&s) => d.help(format!(
+            "did you mean `{s}`? credentials are keyed to a registry: `//host/path/:{s}=…`"
+        )),
         (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
         (None, None) => d.help("delete the line, or check `npm help config` for the setting you mean"),
     };
