@@ -235,7 +235,7 @@ pub static REMOVED: &[Removed] = &[
 ];
 
 /// The removed setting `key` names: the plain key, or a nerf-darted
-/// `//host/:key` for the credential-related ones.
+/// `//host/:key` or scoped `@scope:key` for the credential-related ones.
 #[must_use]
 pub fn removed(key: &str) -> Option<&'static Removed> {
     if is_defined(key) {
@@ -245,7 +245,7 @@ pub fn removed(key: &str) -> Option<&'static Removed> {
         return Some(r);
     }
     let (prefix, base) = split_key(key);
-    if prefix.starts_with("//") {
+    if prefix.starts_with("//") || prefix.starts_with('@') {
         return REMOVED.iter().find(|r| r.nerf && r.key == base);
     }
     None
@@ -488,7 +488,7 @@ pub fn scope_key_problem(key: &str, value: Option<&str>) -> Option<ScopeKeyProbl
             suggestion: Some(format!("{key}:registry")),
         });
     }
-    if prefix.starts_with("//") {
+    if prefix.starts_with("//") || auth_base_canonical(base).is_some() || removed(key).is_some() {
         return None;
     }
     let base_is_registry = base == "registry";
@@ -594,6 +594,7 @@ mod tests {
         assert!(removed("//h/:always-auth").is_some());
         assert!(removed("//h/:email").is_some());
         assert!(removed("//h/:tmp").is_none());
+        assert!(removed("@acme:always-auth").is_some());
         assert!(removed("registry").is_none());
     }
 }
