@@ -159,52 +159,52 @@ pub static REMOVED: &[Removed] = &[
     },
     Removed {
         key: "_token",
-        now: "ignores this pre-npm-5 session token: only `_authToken`, `_auth` and `username`/`_password` authenticate",
+        now: "ignores this legacy session token: only `_authToken`, `_auth`, `username`/`_password` and client certificates authenticate",
         nerf: true,
     },
     Removed {
         key: "unsafe-perm",
-        now: "runs lifecycle scripts as the user who runs npm (since npm 7); the setting does nothing",
+        now: "no longer switches users for lifecycle scripts",
         nerf: false,
     },
     Removed {
         key: "user",
-        now: "runs lifecycle scripts as the user who runs npm (since npm 7); the setting does nothing",
+        now: "no longer switches users for lifecycle scripts",
         nerf: false,
     },
     Removed {
         key: "group",
-        now: "runs lifecycle scripts as the user who runs npm (since npm 7); the setting does nothing",
+        now: "no longer switches users for lifecycle scripts",
         nerf: false,
     },
     Removed {
         key: "tmp",
-        now: "uses the operating system's temporary directory (since npm 7)",
+        now: "uses the operating system's temporary directory",
         nerf: false,
     },
     Removed {
         key: "onload-script",
-        now: "no longer loads a script at startup (since npm 7)",
+        now: "no longer loads a script at startup",
         nerf: false,
     },
     Removed {
         key: "scripts-prepend-node-path",
-        now: "always puts its own node first on the scripts' PATH (since npm 7)",
+        now: "sets up the scripts' PATH without it",
         nerf: false,
     },
     Removed {
         key: "node-version",
-        now: "checks `engines` against the running node (since npm 7)",
+        now: "checks `engines` against the running node",
         nerf: false,
     },
     Removed {
         key: "metrics-registry",
-        now: "sends no usage metrics (since npm 7)",
+        now: "sends no usage metrics",
         nerf: false,
     },
     Removed {
         key: "send-metrics",
-        now: "sends no usage metrics (since npm 7)",
+        now: "sends no usage metrics",
         nerf: false,
     },
     Removed {
@@ -219,17 +219,17 @@ pub static REMOVED: &[Removed] = &[
     },
     Removed {
         key: "cache-lock-retries",
-        now: "uses a content-addressed cache without lock files (since npm 5)",
+        now: "uses a content-addressed cache without lock files",
         nerf: false,
     },
     Removed {
         key: "cache-lock-stale",
-        now: "uses a content-addressed cache without lock files (since npm 5)",
+        now: "uses a content-addressed cache without lock files",
         nerf: false,
     },
     Removed {
         key: "cache-lock-wait",
-        now: "uses a content-addressed cache without lock files (since npm 5)",
+        now: "uses a content-addressed cache without lock files",
         nerf: false,
     },
 ];
