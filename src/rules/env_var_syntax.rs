@@ -202,3 +202,50 @@ fn diagnostic(e: &EntryLine<'_>, span: Range<usize>, f: &Found, is_key: bool) ->
     }
     d
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&str, Option<String>)> {
+        scan(text)
+            .into_iter()
+            .map(|f| (&text[f.span.clone()], f.fix.map(|(t, _)| t)))
+            .collect()
+    }
+
+    #[test]
+    fn finds_forms_npm_does_not_expand() {
+        assert_eq!(
+            found("$NPM_TOKEN"),
+            [("$NPM_TOKEN", Some("${NPM_TOKEN}".into()))]
+        );
+        assert_eq!(found("{$A}"), [("{$A}", Some("${A}".into()))]);
+        assert_eq!(found("${ A }"), [("${ A }", Some("${A}".into()))]);
+        assert_eq!(found("${ A ?}"), [("${ A ?}", Some("${A?}".into()))]);
+        assert_eq!(
+            found("%APPDATA%\\npm"),
+            [("%APPDATA%", Some("${APPDATA}".into()))]
+        );
+        assert_eq!(found("${A:-x}"), [("${A:-x}", None)]);
+        assert_eq!(found("${npm.token}"), [("${npm.token}", None)]);
+        assert_eq!(found("$(cat f)"), [("$(cat f)", None)]);
+        assert_eq!(found("${{ secrets.T }}"), [("${{ secrets.T }}", None)]);
+    }
+
+    #[test]
+    fn leaves_npm_forms_and_lookalikes_alone() {
+        for ok in [
+            "${NPM_TOKEN}",
+            "${NPM_TOKEN?}",
+            "\\${LITERAL}",
+            "\\$LITERAL",
+            "https://h/%40acme%2Fui/",
+            "%ab%cd",
+            "http://u:pa$word@h/",
+            "price: 5$",
+        ] {
+            assert!(found(ok).is_empty(), "{ok}: {:?}", found(ok));
+        }
+    }
+}

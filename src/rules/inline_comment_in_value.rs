@@ -117,3 +117,22 @@ fn diagnostic(e: &EntryLine<'_>, at: usize, inserts: &[usize]) -> Diagnostic {
         applicability: Applicability::Unsafe,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_only_the_value_part() {
+        let src = "k=abc#def;g ; note #x";
+        let start = 2;
+        let pts = escape_points(src, start, src.len());
+        assert_eq!(pts, vec![5, 9]);
+        let src = "k=a\\#b#c";
+        assert_eq!(escape_points(src, 2, src.len()), vec![6]);
+        let src = "k=#abc";
+        assert_eq!(escape_points(src, 2, src.len()), vec![2]);
+        let src = "k= #abc";
+        assert!(escape_points(src, 3, src.len()).is_empty());
+    }
+}

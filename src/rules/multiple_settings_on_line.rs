@@ -106,3 +106,32 @@ fn diagnostic(e: &EntryLine<'_>, gap: Range<usize>, key_span: Range<usize>) -> D
         applicability: Applicability::Safe,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn second(text: &str) -> Option<(&str, &str)> {
+        second_setting(text).map(|(g, k)| (&text[g], &text[k]))
+    }
+
+    #[test]
+    fn finds_a_pasted_setting() {
+        assert_eq!(
+            second("https://h/ //h/:_authToken=x"),
+            Some((" ", "//h/:_authToken"))
+        );
+        assert_eq!(second("true\u{a0}\tfund=false"), Some(("\u{a0}\t", "fund")));
+        assert_eq!(
+            second("https://a/ @s:registry=https://b/"),
+            Some((" ", "@s:registry"))
+        );
+    }
+
+    #[test]
+    fn ignores_values_with_equals() {
+        assert_eq!(second("--max-old-space-size=4096 --inspect=9229"), None);
+        assert_eq!(second("a=b"), None);
+        assert_eq!(second("John Doe x=y"), None);
+    }
+}
