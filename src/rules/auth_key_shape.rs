@@ -97,7 +97,9 @@ fn diagnose(
         RULE.name,
         e.doc.path.clone(),
         e.entry.key.span.clone(),
-        format!("the credential key `{key}` {problem}: {consequence}"),
+        crate::secret::redact_url_passwords(&format!(
+            "the credential key `{key}` {problem}: {consequence}"
+        )),
     )
     .label("npm never looks this key up");
     if base != canonical {
@@ -107,7 +109,9 @@ fn diagnose(
     }
     match suggestion {
         Some(s) if s != *key => {
-            d = d.help(format!("write the key as `{s}`"));
+            d = d.help(crate::secret::redact_url_passwords(&format!(
+                "write the key as `{s}`"
+            )));
             if support_npmrc::is_unquoted(&e.entry.key) {
                 d = d.fix(Fix {
                     title: format!("rename the key to `{s}`"),

@@ -78,7 +78,10 @@ fn shown(key: &str, v: &Value) -> Option<String> {
         Value::Str(s) => s.clone(),
         other => other.to_json().to_string(),
     };
-    (!support_npmrc::looks_secret(&s) && s.len() <= 80).then_some(s)
+    (!support_npmrc::looks_secret(&s)
+        && crate::secret::url_password_spans(&s).is_empty()
+        && s.len() <= 80)
+        .then_some(s)
 }
 
 fn diagnostic(

@@ -75,9 +75,9 @@ fn glued(e: &EntryLine<'_>) -> Option<Diagnostic> {
         ),
     )
     .label("part of the URL to npm")
-    .help(format!(
+    .help(crate::secret::redact_url_passwords(&format!(
         "put the credential on its own line: `{key}={url}` and `//{path_part}:{base}=…`"
-    ));
+    )));
     if support_npmrc::is_unquoted(raw) && url.ends_with('/') {
         d = d.fix(Fix {
             title: "split the credential onto its own line".into(),
