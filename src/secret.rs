@@ -269,8 +269,18 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
             }
         }
     } else {
+        let mut after_secret = false;
         for line in crate::npmrc::lexer::lex(text) {
+            // a wrapped credential: a bare base64/token-looking line right
+            // after a credential line is the rest of the secret
+            let whole = text.get(line.span.clone()).unwrap_or("").trim();
+            if after_secret && looks_like_credential_fragment(whole) {
+                spans.push(line.span.clone());
+                continue;
+            }
+            after_secret = false;
             if let crate::npmrc::lexer::LineKind::Entry(e) = &line.kind {
+                after_secret = is_secret_key(&e.prop);
                 if is_secret_key(&e.prop) {
                     if let Some(v) = &e.raw_value {
                         let raw = text.get(v.span.clone()).unwrap_or("");
@@ -306,6 +316,17 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Whether a whole line looks like a piece of a credential (base64 or
+/// token alphabet, at least 16 characters, no spaces).
+#[must_use]
+pub fn looks_like_credential_fragment(line: &str) -> bool {
+    let body = line.trim_end_matches('=');
+    body.len() >= 16
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '_' | '-' | '.'))
 }
 
 /// Redacts free text (a warning, a log line): URL passwords become `***`

@@ -6,20 +6,34 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
+pub mod auth_key_shape;
 pub mod duplicate_json_key;
+pub mod duplicate_key;
+pub mod empty_credential;
+pub mod env_var_syntax;
+pub mod env_var_unset;
+pub mod file_encoding;
 pub mod github_packages_scope;
 pub mod gitlab_endpoint;
+pub mod inline_comment_in_value;
 pub mod invalid_dependency_spec;
 pub mod invalid_json;
 pub mod invalid_package_name;
 pub mod invalid_version;
+pub mod multiple_settings_on_line;
+pub mod not_a_comment;
 pub mod package_json_too_large;
 pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
+pub mod removed_key;
+pub mod scope_key_shape;
 pub mod scope_not_lowercase;
 pub mod scoped_publish_access;
+pub mod section_header;
 pub mod support;
 pub mod support_manifest;
+pub mod support_npmrc;
+pub mod unknown_key;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,18 +125,31 @@ macro_rules! declare_rule {
 
 /// Every rule, sorted by name.
 pub static ALL: &[&Rule] = &[
+    &auth_key_shape::RULE,
     &duplicate_json_key::RULE,
+    &duplicate_key::RULE,
+    &empty_credential::RULE,
+    &env_var_syntax::RULE,
+    &env_var_unset::RULE,
+    &file_encoding::RULE,
     &github_packages_scope::RULE,
     &gitlab_endpoint::RULE,
+    &inline_comment_in_value::RULE,
     &invalid_dependency_spec::RULE,
     &invalid_json::RULE,
     &invalid_package_name::RULE,
     &invalid_version::RULE,
+    &multiple_settings_on_line::RULE,
+    &not_a_comment::RULE,
     &package_json_too_large::RULE,
     &publish_config_registry_ignored::RULE,
     &registry_trailing_slash::RULE,
+    &removed_key::RULE,
+    &scope_key_shape::RULE,
     &scope_not_lowercase::RULE,
     &scoped_publish_access::RULE,
+    &section_header::RULE,
+    &unknown_key::RULE,
 ];
 
 /// The rule called `name`.

@@ -1,0 +1,84 @@
+//! `unknown-key`: a key npm 11 does not know. npm warns
+//! `Unknown … config "…"` and ignores it (npm 12 plans to make it an error).
+
+use crate::check::context::Context;
+use crate::check::diagnostic::Diagnostic;
+use crate::config::definitions::NERF_DARTS;
+use crate::declare_rule;
+use crate::rules::support_npmrc::{self, EntryLine};
+
+declare_rule! {
+    name: "unknown-key",
+    category: Suspicious,
+    severity: Warn,
+    fix: None,
+    summary: "a key npm 11 does not know: npm warns \"Unknown config\" and ignores it",
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in support_npmrc::top_level(cx) {
+        let key = e.entry.prop.as_str();
+        let layer = support_npmrc::layer_of(e.doc);
+        let Some(warning) = crate::config::load::unknown_key_warning(layer, key) else {
+            continue;
+        };
+        if owned_elsewhere(&e, key) {
+            continue;
+        }
+        out.push(diagnostic(&e, key, &warning));
+    }
+}
+
+/// Keys a neighbouring rule explains better.
+fn owned_elsewhere(e: &EntryLine<'_>, key: &str) -> bool {
+    let (prefix, base) = support_npmrc::split_key(key);
+    let value = e.entry.value.as_str();
+    // not-a-comment, section-header, file-encoding
+    // file-encoding; ini drops `__proto__`, npm never sees it
+    support_npmrc::has_encoding_damage(key)
+        || key == "__proto__"
+        || support_npmrc::is_stray_text_key(e.entry, key)
+        || key.starts_with('[')
+        // removed-key
+        || support_npmrc::removed(key).is_some()
+        // top-level-auth: unscoped credentials are ERR_INVALID_AUTH
+        || (prefix.is_empty() && matches!(key, "_authToken" | "_password" | "username"))
+        // auth-key-shape: wrong-case credential keys
+        || (!prefix.is_empty() && support_npmrc::auth_base_canonical(base).is_some())
+        // scope-key-shape
+        || support_npmrc::scope_key_problem(key, value).is_some()
+}
+
+fn diagnostic(e: &EntryLine<'_>, key: &str, warning: &str) -> Diagnostic {
+    let (prefix, base) = support_npmrc::split_key(key);
+    let shown = if prefix.is_empty() { key } else { base };
+    let owner = support_npmrc::foreign_owner(shown);
+    let suggestion = support_npmrc::closest_key(shown);
+    let message = match owner {
+        Some(o) => format!(
+            "`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and ignores it"
+        ),
+        None => {
+            format!("`{shown}` is not an npm setting: npm warns that it is unknown and ignores it")
+        }
+    };
+    let mut d = Diagnostic::new(
+        RULE.name,
+        e.doc.path.clone(),
+        e.entry.key.span.clone(),
+        message,
+    )
+    .label("unknown to npm")
+    .note(format!("npm prints: {warning}"));
+    d = match (owner, suggestion) {
+        (Some("pnpm"), _) => d.help("move it to `pnpm-workspace.yaml` (pnpm 10 reads its settings there), or keep it and accept npm's warning if this project is installed with pnpm"),
+        (Some(o), _) if o.starts_with("yarn") => d.help("move it to `.yarnrc`, which yarn 1 reads"),
+        (Some(o), _) => d.help(format!("{o} reads it as `npm_config_{}` from the environment; set it there instead", shown.replace('-', "_"))),
+        (None, Some(s)) if prefix.is_empty() && NERF_DARTS.contains(&s) => d.help(format!(
+            "did you mean `{s}`? credentials are keyed to a registry: `//host/path/:{s}=…`"
+        )),
+        (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
+        (None, None) => d.help("delete the line, or check `npm help config` for the setting you mean"),
+    };
+    d
+}
