@@ -6,8 +6,22 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
+pub mod auth_key_trailing_slash;
+pub mod credentials_in_url;
+pub mod default_port;
+pub mod hardcoded_token;
+pub mod incomplete_basic_auth;
+pub mod insecure_registry;
+pub mod invalid_registry_url;
+pub mod orphan_credential;
+pub mod password_not_base64;
+pub mod publish_auth_mismatch;
 pub mod registry_trailing_slash;
+pub mod scope_mismatch;
+pub mod top_level_auth;
+pub mod workspace_npmrc_ignored;
 pub mod support;
+pub mod support_auth;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +112,22 @@ macro_rules! declare_rule {
 }
 
 /// Every rule, sorted by name.
-pub static ALL: &[&Rule] = &[&registry_trailing_slash::RULE];
+pub static ALL: &[&Rule] = &[
+    &auth_key_trailing_slash::RULE,
+    &credentials_in_url::RULE,
+    &default_port::RULE,
+    &hardcoded_token::RULE,
+    &incomplete_basic_auth::RULE,
+    &insecure_registry::RULE,
+    &invalid_registry_url::RULE,
+    &orphan_credential::RULE,
+    &password_not_base64::RULE,
+    &publish_auth_mismatch::RULE,
+    &registry_trailing_slash::RULE,
+    &scope_mismatch::RULE,
+    &top_level_auth::RULE,
+    &workspace_npmrc_ignored::RULE,
+];
 
 /// The rule called `name`.
 #[must_use]
