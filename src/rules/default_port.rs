@@ -83,7 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         )
         .label("default port")
-        .note("this registry works, but a credential key copied from it (`//host:443/:_authToken`) never matches: E401 / ENEEDAUTH")
+        .note(format!("this registry works, but a credential key copied from it (`//host:{port}/:_authToken`) never matches: E401 / ENEEDAUTH"))
         .help(format!("write `{without}`"));
         if let Some(span) = located.filter(|_| !reg.text.contains("${")) {
             d = d.fix(Fix {

@@ -70,8 +70,15 @@ fn is_effective(cx: &Context<'_>, reg: &RegistryValue) -> bool {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for reg in support::registry_values(cx) {
         // an unset ${VAR} is env-var-unset's
-        let Some(value) = reg.expanded.as_deref() else {
-            continue;
+        // an unset ${VAR} is env-var-unset's, unless the text is broken anyway
+        let value = match reg.expanded.as_deref() {
+            Some(v) => v,
+            None if reg.text.trim().chars().any(char::is_whitespace)
+                || reg.text.trim().starts_with(['"', '\'']) =>
+            {
+                reg.text.as_str()
+            }
+            None => continue,
         };
         let Some(p) = problem(value) else { continue };
         let shown = safe_display(value.trim());
@@ -90,6 +97,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 "npm itself accepts it, but other tools and `npm config` checks do not".to_string()
             }
+        } else if url::Url::parse(value.trim()).is_ok() && !parses {
+            // `localhost:4873`: the host is read as the scheme
+            let scope = if reg.key.starts_with('@') {
+                format!(" for `{}/*` packages", reg.key.trim_end_matches(":registry"))
+            } else {
+                String::new()
+            };
+            format!("the host is read as a URL scheme, so every request{scope} fails with \"Only HTTP(S) protocols are supported\"")
         } else if parses {
             "npm requests a wrong URL and gets E404 (or sends the wrong credential)".to_string()
         } else if reg.key == "registry" {

@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     RULE.name,
                     doc.path.clone(),
                     raw.span.clone(),
-                    format!("the value of `{key}`{whose} {why}: E401"),
+                    format!("the value of `{key}`{whose} {why} (E401)"),
                 )
                 .label("not base64")
                 .help(if field == "_password" {

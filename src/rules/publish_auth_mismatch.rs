@@ -92,7 +92,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }),
         ));
     }
-    if targets.is_empty() {
+    if cx.manifests().is_empty() {
         // `.npmrc` alone: the default registry and every scope registry
         for UsedRegistry { url, key } in used_registries(cx) {
             let name = if key.starts_with('@') {
@@ -146,6 +146,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (k, Some(p)) => (p, k),
             _ => continue,
         };
+        let primary_file = primary.file.clone();
         let mut d = Diagnostic::new(RULE.name, primary.file, primary.span, message)
             .label("publish does not look here")
             .help(format!(
@@ -153,7 +154,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ))
             .note("npm's publish pre-check (getCredentialsByURI) uses the exact nerf-dart of the registry URL, without walking up");
         if let Some(s) = secondary {
-            d = d.secondary(s.file, s.span, "published from here");
+            let text = if s.file == primary_file {
+                "published from here"
+            } else if s.file.extension().is_some_and(|e| e == "json") {
+                "this package is published there"
+            } else {
+                "the credential install uses"
+            };
+            d = d.secondary(s.file, s.span, text);
         }
         out.push(d);
     }

@@ -31,19 +31,28 @@ fn action(cx: &Context<'_>, doc: &NpmrcDoc, key: &str) -> Option<(Layer, Option<
         Role::Layer(_) => return None,
         _ => None,
     };
-    if let (Some(layer), Some(ValidationError::InvalidAuth { problems, .. })) =
-        (layer, &cx.project.validation.error)
-    {
-        if let Some(p) = problems.iter().find(|p| p.layer == layer && p.key == key) {
-            return Some((layer, Some(p.action.clone())));
+    match (layer, &cx.project.validation.error) {
+        (Some(layer), Some(ValidationError::InvalidAuth { problems, .. })) => {
+            return problems
+                .iter()
+                .find(|p| p.layer == layer && p.key == key)
+                .map(|p| (layer, Some(p.action.clone())));
         }
+        // validate() stopped before the auth check (invalid registry URL)
+        (Some(_), Some(ValidationError::InvalidUrl { .. })) => {}
+        (Some(_), _) => return None,
+        (None, _) => {}
     }
-    // not (or not yet) judged by validate(): compute it the same way
+    // not judged by validate() (a template, an ignored file): compute it
+    // the same way, on the expanded values
     let truthy = |k: &str| {
         doc.top_level_entries()
             .filter(|(_, e)| e.prop == k)
             .last()
-            .is_some_and(|(_, e)| e.value.is_truthy())
+            .is_some_and(|(_, e)| match e.value.as_str() {
+                Some(v) => crate::rules::support::expand(cx, v).is_none_or(|x| !x.is_empty()),
+                None => e.value.is_truthy(),
+            })
     };
     if !truthy(key) {
         return None;
