@@ -49,7 +49,7 @@ fn secret_suffix(key: &str) -> Option<&str> {
 
 /// `:_authToken=<literal>` glued into another value (or a comment):
 /// returns the span of the literal, relative to `text`.
-fn glued(text: &str) -> Vec<Range<usize>> {
+fn glued(text: &str, placeholders: bool) -> Vec<(Range<usize>, bool)> {
     let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     for marker in [":_authtoken=", ":_auth=", ":_password="] {
@@ -60,8 +60,9 @@ fn glued(text: &str) -> Vec<Range<usize>> {
                 .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
                 .map_or(text.len(), |e| start + e);
             let lit = &text[start..end];
-            if literal_secret(lit) && !is_placeholder(lit) {
-                out.push(start..end);
+            let placeholder = is_placeholder(lit);
+            if literal_secret(lit) && (placeholders || !placeholder) {
+                out.push((start..end, placeholder));
             }
             from = start;
         }
@@ -91,7 +92,11 @@ fn userinfo_spans(text: &str) -> Vec<Range<usize>> {
 /// Literal credentials in a free text (a value of a non-secret key, a
 /// comment, a JSON string): known token formats, glued `:_authToken=…`,
 /// URL passwords (unless `skip_userinfo`).
-fn scan_text(text: &str, skip_userinfo: bool) -> Vec<(Range<usize>, &'static str)> {
+fn scan_text(
+    text: &str,
+    skip_userinfo: bool,
+    in_comment: bool,
+) -> Vec<(Range<usize>, &'static str)> {
     let mut out: Vec<(Range<usize>, &'static str)> = Vec::new();
     let userinfo = userinfo_spans(text);
     let in_userinfo = |r: &Range<usize>| userinfo.iter().any(|u| u.start <= r.start && r.end <= u.end);
@@ -101,9 +106,15 @@ fn scan_text(text: &str, skip_userinfo: bool) -> Vec<(Range<usize>, &'static str
         }
         out.push((t.span, t.kind));
     }
-    for g in glued(text) {
+    // a glued credential is sent (or breaks the URL) even when it is a
+    // placeholder; in comments only real-looking values count
+    for (g, placeholder) in glued(text, !in_comment) {
         if !out.iter().any(|(r, _)| r.start < g.end && g.start < r.end) {
-            let kind = credential_kind(&text[g.clone()]);
+            let kind = if placeholder {
+                "placeholder credential"
+            } else {
+                credential_kind(&text[g.clone()])
+            };
             out.push((g, kind));
         }
     }
@@ -143,7 +154,7 @@ fn entry_findings(doc: &NpmrcDoc, entry: &Entry, out: &mut Vec<Finding>) {
     }
     // other values: token formats and glued credentials; URL passwords of
     // registry URLs are credentials-in-url's
-    for (r, kind) in scan_text(value, is_registry_key(key)) {
+    for (r, kind) in scan_text(value, is_registry_key(key), false) {
         let span = if plain {
             raw.span.start + r.start..raw.span.start + r.end
         } else {
@@ -153,7 +164,7 @@ fn entry_findings(doc: &NpmrcDoc, entry: &Entry, out: &mut Vec<Finding>) {
             span,
             place: format!("the value of `{key}`"),
             kind,
-            placeholder: false,
+            placeholder: kind == "placeholder credential",
             fixable: false,
         });
     }
@@ -166,7 +177,7 @@ fn npmrc_findings(doc: &NpmrcDoc) -> Vec<Finding> {
             LineKind::Entry(e) => entry_findings(doc, e, &mut out),
             LineKind::Comment | LineKind::Dropped => {
                 let text = doc.slice(&line.span);
-                for (r, kind) in scan_text(text, false) {
+                for (r, kind) in scan_text(text, false, true) {
                     out.push(Finding {
                         span: line.span.start + r.start..line.span.start + r.end,
                         place: "a comment".into(),
@@ -183,7 +194,7 @@ fn npmrc_findings(doc: &NpmrcDoc) -> Vec<Finding> {
     for (_, e) in doc.entries() {
         if let Some(c) = e.raw_value.as_ref().and_then(|v| v.comment.clone()) {
             let text = doc.slice(&c);
-            for (r, kind) in scan_text(text, false) {
+            for (r, kind) in scan_text(text, false, true) {
                 out.push(Finding {
                     span: c.start + r.start..c.start + r.end,
                     place: "a comment".into(),
@@ -289,7 +300,7 @@ fn manifest_findings(m: &Manifest) -> Vec<Finding> {
                     continue;
                 }
                 let registry = pointer.starts_with("/publishConfig/") && is_registry_key(&key);
-                for (r, kind) in scan_text(s, registry) {
+                for (r, kind) in scan_text(s, registry, false) {
                     out.push(Finding {
                         span: if plain {
                             span.start + 1 + r.start..span.start + 1 + r.end

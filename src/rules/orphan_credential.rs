@@ -80,6 +80,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let regs = used_registries(cx);
+    // a credential-only file (CI passes `--registry`, the mapping lives in
+    // another checkout): nothing to compare with
+    if regs.iter().all(|r| r.key == "default") {
+        return;
+    }
     let dep_hosts = dependency_hosts(cx);
     for c in nerfed_entries(cx) {
         let (Some(prefix), Some(field)) = (c.prefix, c.field) else {

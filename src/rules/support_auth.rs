@@ -183,6 +183,10 @@ pub fn is_placeholder(value: &str) -> bool {
     if (v.starts_with('<') && v.ends_with('>')) || (v.starts_with('[') && v.ends_with(']')) {
         return true;
     }
+    // `xxxxxxxx`, `***`, `...`
+    if v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_')) {
+        return true;
+    }
     const WORDS: &[&str] = &[
         "your",
         "here",
@@ -192,7 +196,6 @@ pub fn is_placeholder(value: &str) -> bool {
         "change_me",
         "replace",
         "example",
-        "xxxx",
         "todo",
         "secret",
         "insert",
@@ -335,7 +338,8 @@ pub fn authority_span(text: &str) -> Option<Range<usize>> {
 pub struct UsedRegistry {
     /// The URL (as npm holds it).
     pub url: String,
-    /// `registry`, `@acme:registry`, `publishConfig.registry`, or `default`.
+    /// `registry`, `@acme:registry`, `publishConfig.registry`, or `default`
+    /// (npm's default registry, not configured anywhere).
     pub key: String,
 }
 
@@ -353,8 +357,10 @@ pub fn used_registries(cx: &Context<'_>) -> Vec<UsedRegistry> {
     };
     if let Some(config) = cx.config() {
         let opts = crate::auth::FlatOpts::new(config);
+        let explicit = config.find("registry").is_some_and(|l| l != Layer::Default);
         match opts.registry() {
-            Some(r) => push(r, "registry".into()),
+            Some(r) if explicit => push(r, "registry".into()),
+            Some(r) => push(r, "default".into()),
             None => push(crate::auth::DEFAULT_REGISTRY.into(), "default".into()),
         }
         for layer in &config.layers {
