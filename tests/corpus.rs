@@ -155,12 +155,7 @@ fn corpus_is_checked_without_leaks() {
             );
             let (result, root, _tmp) = check_file(&path, name);
             checked += 1;
-            for format in [
-                Format::Human,
-                Format::Json,
-                Format::Github,
-                Format::Concise,
-            ] {
+            for format in [Format::Human, Format::Json, Format::Github, Format::Concise] {
                 let mut out = Vec::new();
                 write(format, &result, &root.join("project"), false, &mut out).expect("render");
                 let text = String::from_utf8_lossy(&out);
@@ -181,7 +176,9 @@ fn corpus_is_checked_without_leaks() {
                 .iter()
                 .any(|d| d.rule == "hardcoded-token");
             if with_credentials.contains(&rel) && !flagged {
-                problems.push(format!("{rel}: literal credential not flagged hardcoded-token"));
+                problems.push(format!(
+                    "{rel}: literal credential not flagged hardcoded-token"
+                ));
             }
         }
     }

@@ -171,8 +171,11 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
         let ws = project.join("packages").join("a");
         std::fs::create_dir_all(&ws).expect("mkdir");
         std::fs::write(ws.join(".npmrc"), &ex.body).expect("write");
-        std::fs::write(ws.join("package.json"), "{\"name\": \"a\", \"version\": \"1.0.0\"}\n")
-            .expect("write");
+        std::fs::write(
+            ws.join("package.json"),
+            "{\"name\": \"a\", \"version\": \"1.0.0\"}\n",
+        )
+        .expect("write");
         std::fs::write(
             project.join("package.json"),
             "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",

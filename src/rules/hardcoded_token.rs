@@ -7,8 +7,8 @@ use crate::manifest::spanned::{Manifest, pointer_token};
 use crate::npmrc::lexer::{Entry, LineKind, Quote};
 use crate::rules::support::is_registry_key;
 use crate::rules::support_auth::{
-    attempts_variable, credential_kind, is_machine_layer, is_placeholder,
-    is_secret_suffix_loose, only_env_refs, split_nerfed, without_env_refs,
+    attempts_variable, credential_kind, is_machine_layer, is_placeholder, is_secret_suffix_loose,
+    only_env_refs, split_nerfed, without_env_refs,
 };
 use std::ops::Range;
 use std::path::Path;
@@ -30,6 +30,23 @@ struct Finding {
     placeholder: bool,
     /// A safe replacement of `span` by `${NPM_TOKEN}`.
     fixable: bool,
+    /// The variable to suggest, for values of credential keys.
+    var: Option<&'static str>,
+}
+
+/// The variable name to suggest for a credential key.
+fn var_for(key: &str) -> &'static str {
+    match key
+        .rsplit(':')
+        .next()
+        .unwrap_or(key)
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "_auth" => "NPM_AUTH",
+        "_password" => "NPM_PASSWORD",
+        _ => "NPM_TOKEN",
+    }
 }
 
 /// Whether the value of a secret key is a literal worth reporting.
@@ -38,7 +55,12 @@ fn literal_secret(value: &str) -> bool {
     !v.is_empty()
         && !only_env_refs(v)
         && !attempts_variable(v)
-        && without_env_refs(v).trim().chars().filter(|c| c.is_alphanumeric()).count() >= 3
+        && without_env_refs(v)
+            .trim()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .count()
+            >= 3
 }
 
 /// The credential key's last part when it names a secret.
@@ -99,7 +121,11 @@ fn scan_text(
 ) -> Vec<(Range<usize>, &'static str)> {
     let mut out: Vec<(Range<usize>, &'static str)> = Vec::new();
     let userinfo = userinfo_spans(text);
-    let in_userinfo = |r: &Range<usize>| userinfo.iter().any(|u| u.start <= r.start && r.end <= u.end);
+    let in_userinfo = |r: &Range<usize>| {
+        userinfo
+            .iter()
+            .any(|u| u.start <= r.start && r.end <= u.end)
+    };
     for t in crate::secret::find_tokens(text) {
         if skip_userinfo && in_userinfo(&t.span) {
             continue;
@@ -145,9 +171,16 @@ fn entry_findings(doc: &NpmrcDoc, entry: &Entry, out: &mut Vec<Finding>) {
             out.push(Finding {
                 span: raw.span.clone(),
                 place: format!("`{key}`"),
-                kind: if placeholder { "placeholder" } else { credential_kind(value) },
+                kind: if placeholder {
+                    "placeholder"
+                } else {
+                    credential_kind(value)
+                },
                 placeholder,
-                fixable: plain && split_nerfed(key).is_some_and(|(_, f)| f == crate::rules::support_auth::Field::AuthToken),
+                var: Some(var_for(key)),
+                fixable: plain
+                    && split_nerfed(key)
+                        .is_some_and(|(_, f)| f == crate::rules::support_auth::Field::AuthToken),
             });
         }
         return;
@@ -166,6 +199,7 @@ fn entry_findings(doc: &NpmrcDoc, entry: &Entry, out: &mut Vec<Finding>) {
             kind,
             placeholder: kind == "placeholder credential",
             fixable: false,
+            var: None,
         });
     }
 }
@@ -184,6 +218,7 @@ fn npmrc_findings(doc: &NpmrcDoc) -> Vec<Finding> {
                         kind,
                         placeholder: false,
                         fixable: false,
+                        var: None,
                     });
                 }
             }
@@ -201,6 +236,7 @@ fn npmrc_findings(doc: &NpmrcDoc) -> Vec<Finding> {
                     kind,
                     placeholder: false,
                     fixable: false,
+                    var: None,
                 });
             }
         }
@@ -233,7 +269,12 @@ fn diagnostic(file: &Path, f: &Finding) -> Diagnostic {
         .label("literal credential")
         .note("a token that was committed is in the git history: revoke it and create a new one")
     };
-    d = d.help("replace it with `${NPM_TOKEN}` and export NPM_TOKEN in the environment (a CI secret), or keep the token in `~/.npmrc` (`npm login` writes it there)");
+    d = d.help(match f.var {
+        Some(var) => format!(
+            "replace it with `${{{var}}}` and export {var} in the environment (a CI secret), or keep the credential in `~/.npmrc` (`npm login` writes it there)"
+        ),
+        None => "remove it from the file: pass it through an environment variable (`${NPM_TOKEN}`, exported as a CI secret) or keep it in `~/.npmrc`".to_string(),
+    });
     if f.fixable {
         d = d.fix(Fix {
             title: "replace the value with `${NPM_TOKEN}`".into(),
@@ -268,12 +309,17 @@ fn mode_readable_by_others(path: &Path) -> Option<u32> {
 fn manifest_findings(m: &Manifest) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(v) = &m.value else { return out };
-    let mut stack: Vec<(String, Option<String>, &serde_json::Value)> = vec![(String::new(), None, v)];
+    let mut stack: Vec<(String, Option<String>, &serde_json::Value)> =
+        vec![(String::new(), None, v)];
     while let Some((pointer, key, value)) = stack.pop() {
         match value {
             serde_json::Value::Object(o) => {
                 for (k, v) in o {
-                    stack.push((format!("{pointer}/{}", pointer_token(k)), Some(k.clone()), v));
+                    stack.push((
+                        format!("{pointer}/{}", pointer_token(k)),
+                        Some(k.clone()),
+                        v,
+                    ));
                 }
             }
             serde_json::Value::Array(a) => {
@@ -292,9 +338,14 @@ fn manifest_findings(m: &Manifest) -> Vec<Finding> {
                         out.push(Finding {
                             span,
                             place: format!("`{key}` in package.json"),
-                            kind: if placeholder { "placeholder" } else { credential_kind(s) },
+                            kind: if placeholder {
+                                "placeholder"
+                            } else {
+                                credential_kind(s)
+                            },
                             placeholder,
                             fixable: false,
+                            var: Some(var_for(&key)),
                         });
                     }
                     continue;
@@ -311,6 +362,7 @@ fn manifest_findings(m: &Manifest) -> Vec<Finding> {
                         kind,
                         placeholder: false,
                         fixable: false,
+                        var: None,
                     });
                 }
             }
@@ -325,7 +377,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let findings = npmrc_findings(doc);
         if is_machine_layer(doc) {
             // npm's own place for tokens: only a problem when others can read it
-            let Some(first) = findings.first() else { continue };
+            let Some(first) = findings.first() else {
+                continue;
+            };
             if let Some(mode) = mode_readable_by_others(&doc.path) {
                 out.push(
                     Diagnostic::new(

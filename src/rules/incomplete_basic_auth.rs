@@ -28,7 +28,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !c.entry.value.is_truthy() {
             continue;
         }
-        let get = |f: Field| config.get(&format!("{prefix}:{}", f.suffix())).is_truthy();
+        // a template or ignored file is not in the merged config: its own
+        // entries count too
+        let in_doc = |k: &str| {
+            !c.doc.is_loaded()
+                && c.doc
+                    .top_level_entries()
+                    .any(|(_, e)| e.prop == k && e.value.is_truthy())
+        };
+        let get = |f: Field| {
+            let k = format!("{prefix}:{}", f.suffix());
+            config.get(&k).is_truthy() || in_doc(&k)
+        };
         // a token or `_auth` at the same level wins anyway
         if get(other) || get(Field::AuthToken) || get(Field::Auth) {
             continue;
@@ -56,22 +67,39 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .label(format!("`{}` alone", field.suffix()));
         // the other half written for a neighbouring key, or set empty above
-        let similar = config.all_settings(&other_key).into_iter().next().map(|s| s.origin.clone()).or_else(|| {
-            config
-                .layers
-                .iter()
-                .flat_map(|l| l.settings.iter())
-                .find(|s| {
-                    s.key.ends_with(&format!(":{}", other.suffix()))
-                        && s.key.starts_with("//")
-                        && s.key.trim_end_matches(other.suffix()).trim_end_matches(':').trim_end_matches('/')
-                            == prefix.trim_end_matches('/')
-                })
-                .map(|s| s.origin.clone())
-        });
+        let similar = config
+            .all_settings(&other_key)
+            .into_iter()
+            .next()
+            .map(|s| s.origin.clone())
+            .or_else(|| {
+                config
+                    .layers
+                    .iter()
+                    .flat_map(|l| l.settings.iter())
+                    .find(|s| {
+                        s.key.ends_with(&format!(":{}", other.suffix()))
+                            && s.key.starts_with("//")
+                            && s.key
+                                .trim_end_matches(other.suffix())
+                                .trim_end_matches(':')
+                                .trim_end_matches('/')
+                                == prefix.trim_end_matches('/')
+                    })
+                    .map(|s| s.origin.clone())
+            });
         if let Some(o) = similar {
-            if let (Some(file), Some(span)) = (o.file.clone(), o.key_span.clone().or(o.value_span.clone())) {
-                d = d.secondary(file, span, format!("the `{}` half is here, empty or under a different key", other.suffix()));
+            if let (Some(file), Some(span)) =
+                (o.file.clone(), o.key_span.clone().or(o.value_span.clone()))
+            {
+                d = d.secondary(
+                    file,
+                    span,
+                    format!(
+                        "the `{}` half is here, empty or under a different key",
+                        other.suffix()
+                    ),
+                );
             }
         }
         d = d.help(match field {

@@ -84,13 +84,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let shown = safe_display(value.trim());
         let what = match p {
             Problem::Empty => "is empty".to_string(),
-            Problem::Quotes => format!("has unbalanced quotes (`{shown}`): the quote character becomes part of the URL"),
-            Problem::Whitespace => format!("contains whitespace (`{shown}`): an ini line holds one setting, so everything after the space is part of the URL"),
+            Problem::Quotes => format!(
+                "has unbalanced quotes (`{shown}`): the quote character becomes part of the URL"
+            ),
+            Problem::Whitespace => format!(
+                "contains whitespace (`{shown}`): an ini line holds one setting, so everything after the space is part of the URL"
+            ),
             Problem::NoScheme => format!("has no `https://` scheme (`{shown}`)"),
             Problem::Unparsable => format!("is not a valid URL (`{shown}`)"),
             Problem::NoSlashes => format!("has no `//` after the scheme (`{shown}`)"),
         };
-        let parses = url::Url::parse(value.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        let parses =
+            url::Url::parse(value.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
         let effect = if matches!(p, Problem::NoSlashes) {
             if reg.key == "registry" {
                 "npm warns `invalid config registry=… Must be full url with \"http://\"` and removes it from `npm config get`, yet requests still use it".to_string()
@@ -100,11 +105,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else if url::Url::parse(value.trim()).is_ok() && !parses {
             // `localhost:4873`: the host is read as the scheme
             let scope = if reg.key.starts_with('@') {
-                format!(" for `{}/*` packages", reg.key.trim_end_matches(":registry"))
+                format!(
+                    " for `{}/*` packages",
+                    reg.key.trim_end_matches(":registry")
+                )
             } else {
                 String::new()
             };
-            format!("the host is read as a URL scheme, so every request{scope} fails with \"Only HTTP(S) protocols are supported\"")
+            format!(
+                "the host is read as a URL scheme, so every request{scope} fails with \"Only HTTP(S) protocols are supported\""
+            )
         } else if parses {
             "npm requests a wrong URL and gets E404 (or sends the wrong credential)".to_string()
         } else if reg.key == "registry" {

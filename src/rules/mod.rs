@@ -18,10 +18,10 @@ pub mod password_not_base64;
 pub mod publish_auth_mismatch;
 pub mod registry_trailing_slash;
 pub mod scope_mismatch;
-pub mod top_level_auth;
-pub mod workspace_npmrc_ignored;
 pub mod support;
 pub mod support_auth;
+pub mod top_level_auth;
+pub mod workspace_npmrc_ignored;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

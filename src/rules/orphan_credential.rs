@@ -5,7 +5,9 @@ use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
 use crate::config::nerf_dart::{host_with_port, nerf_dart};
 use crate::declare_rule;
-use crate::rules::support_auth::{UsedRegistry, authority_span, is_machine_layer, nerfed_entries, used_registries};
+use crate::rules::support_auth::{
+    UsedRegistry, authority_span, is_machine_layer, nerfed_entries, used_registries,
+};
 
 declare_rule! {
     name: "orphan-credential",
@@ -34,9 +36,10 @@ fn reaches(reg: &str, prefix: &str) -> bool {
         urls.push(format!("{base}/{}", name.replace('/', "%2f")));
         urls.push(format!("{base}/{name}/-/pkg-1.0.0.tgz"));
     }
-    if urls.iter().any(|u| {
-        crate::auth::walk_keys(u).is_ok_and(|keys| keys.iter().any(|k| k == prefix))
-    }) || nerf_dart(reg).is_ok_and(|n| n == prefix)
+    if urls
+        .iter()
+        .any(|u| crate::auth::walk_keys(u).is_ok_and(|keys| keys.iter().any(|k| k == prefix)))
+        || nerf_dart(reg).is_ok_and(|n| n == prefix)
     {
         return true;
     }
@@ -48,7 +51,12 @@ fn dependency_hosts(cx: &Context<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for m in cx.manifests() {
         let Some(v) = &m.value else { continue };
-        for field in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"] {
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
             let Some(deps) = v.get(field).and_then(|d| d.as_object()) else {
                 continue;
             };
@@ -69,7 +77,10 @@ fn closest<'r>(regs: &'r [UsedRegistry], host: &str) -> Option<&'r UsedRegistry>
     regs.iter()
         .filter_map(|r| {
             let u = url::Url::parse(&r.url).ok()?;
-            Some((crate::util::levenshtein(&host_with_port(&u), &host.to_ascii_lowercase()), r))
+            Some((
+                crate::util::levenshtein(&host_with_port(&u), &host.to_ascii_lowercase()),
+                r,
+            ))
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, r)| r)
@@ -94,7 +105,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if is_machine_layer(c.doc) || prefix.contains("${") || !c.entry.value.is_truthy() {
             continue;
         }
-        let Some(host) = key_host(prefix) else { continue };
+        let Some(host) = key_host(prefix) else {
+            continue;
+        };
         // `//h:443/` is default-port's
         if host.ends_with(":443") || host.ends_with(":80") {
             continue;

@@ -52,7 +52,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if field != "_password" && field != "_auth" {
                 continue;
             }
-            let Some(value) = entry.value.as_str() else { continue };
+            let Some(value) = entry.value.as_str() else {
+                continue;
+            };
             if value.trim().is_empty() {
                 continue;
             }
@@ -67,7 +69,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(why) = problem(field, &expanded) else {
                 continue;
             };
-            let Some(raw) = &entry.raw_value else { continue };
+            let Some(raw) = &entry.raw_value else {
+                continue;
+            };
             let whose = if uses_env {
                 " (after expanding its variables)"
             } else {

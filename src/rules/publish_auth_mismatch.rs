@@ -7,8 +7,8 @@ use crate::check::diagnostic::Diagnostic;
 use crate::config::{Config, Layer};
 use crate::declare_rule;
 use crate::rules::support_auth::{UsedRegistry, safe_display, split_nerfed, used_registries};
-use std::path::PathBuf;
 use std::ops::Range;
+use std::path::PathBuf;
 
 declare_rule! {
     name: "publish-auth-mismatch",
@@ -20,7 +20,11 @@ declare_rule! {
 
 /// The registry `npm publish` uses for `name`, with publishConfig applied
 /// (CLI flags beat publishConfig; `.npmrc` and env do not).
-fn publish_registry(config: &Config, name: &str, pc: Option<&serde_json::Map<String, serde_json::Value>>) -> String {
+fn publish_registry(
+    config: &Config,
+    name: &str,
+    pc: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> String {
     let opts = FlatOpts::new(config);
     let cli_has = |k: &str| config.layer(Layer::Cli).get(k).is_some();
     let pc_str = |k: &str| {
@@ -61,7 +65,8 @@ fn publish_registry(config: &Config, name: &str, pc: Option<&serde_json::Map<Str
 /// path but no trailing slash (`registry-trailing-slash`) or a key without
 /// the `/` before `:` (`auth-key-trailing-slash`).
 fn explained_elsewhere(registry: &str, found_key: &str, nerfed: &str) -> bool {
-    let no_slash = url::Url::parse(registry).is_ok_and(|u| u.path() != "/" && !u.path().ends_with('/'));
+    let no_slash =
+        url::Url::parse(registry).is_ok_and(|u| u.path() != "/" && !u.path().ends_with('/'));
     no_slash || format!("{found_key}/") == nerfed
 }
 
@@ -111,16 +116,27 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if exact.satisfies_publish() {
             continue;
         }
-        let scope = name.strip_prefix('@').and_then(|n| n.split_once('/')).map(|(s, _)| format!("@{s}"));
-        let url = format!("{}/{}", registry.trim().trim_end_matches('/'), name.replace('/', "%2f"));
+        let scope = name
+            .strip_prefix('@')
+            .and_then(|n| n.split_once('/'))
+            .map(|(s, _)| format!("@{s}"));
+        let url = format!(
+            "{}/{}",
+            registry.trim().trim_end_matches('/'),
+            name.replace('/', "%2f")
+        );
         let Ok(auth) = get_auth(&url, &opts, scope.as_deref()) else {
             continue;
         };
         if auth.kind == Kind::None || auth.kind == Kind::Cert {
             continue;
         }
-        let Some(found) = auth.keys.first().cloned() else { continue };
-        let found_prefix = split_nerfed(&found).map_or(found.as_str(), |(p, _)| p).to_string();
+        let Some(found) = auth.keys.first().cloned() else {
+            continue;
+        };
+        let found_prefix = split_nerfed(&found)
+            .map_or(found.as_str(), |(p, _)| p)
+            .to_string();
         if explained_elsewhere(&registry, &found_prefix, &exact.nerfed) {
             continue;
         }

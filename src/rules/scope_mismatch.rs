@@ -41,15 +41,27 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // publishConfig.registry is used for an unmapped scope
-        if pc.is_some_and(|p| p.get("registry").and_then(|r| r.as_str()).is_some_and(|r| !r.is_empty())) {
+        if pc.is_some_and(|p| {
+            p.get("registry")
+                .and_then(|r| r.as_str())
+                .is_some_and(|r| !r.is_empty())
+        }) {
             continue;
         }
         // `scope=` in config sends every package through its mapping
-        if opts.scope().is_some_and(|s| opts.truthy(&format!("{s}:registry"))) {
+        if opts
+            .scope()
+            .is_some_and(|s| opts.truthy(&format!("{s}:registry")))
+        {
             continue;
         }
         let mut pc_scopes: Vec<String> = pc
-            .map(|p| p.keys().filter(|k| is_scope_registry_key(k)).cloned().collect())
+            .map(|p| {
+                p.keys()
+                    .filter(|k| is_scope_registry_key(k))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         if mappings.is_empty() && pc_scopes.is_empty() {
             continue;
@@ -67,9 +79,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     1 + crate::util::levenshtein(s, &format!("@{scope}"))
                 }
             });
-        let case_only = nearest
-            .as_ref()
-            .is_some_and(|(k, _)| k.trim_end_matches(":registry").eq_ignore_ascii_case(&format!("@{scope}")));
+        let case_only = nearest.as_ref().is_some_and(|(k, _)| {
+            k.trim_end_matches(":registry")
+                .eq_ignore_ascii_case(&format!("@{scope}"))
+        });
         let span = m.value_span("/name");
         let mut d = Diagnostic::new(
             RULE.name,

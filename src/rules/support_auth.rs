@@ -162,9 +162,12 @@ pub fn only_env_refs(value: &str) -> bool {
 /// The value with every well-formed `${…}` reference removed.
 #[must_use]
 pub fn without_env_refs(value: &str) -> String {
-    static RE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{[^${}]+\}").expect("regex"));
-    RE.replace_all(value, "").into_owned()
+    static RE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{[^${}]+\}").ok());
+    match RE.as_ref() {
+        Some(re) => re.replace_all(value, "").into_owned(),
+        None => value.to_string(),
+    }
 }
 
 /// Whether the value tries to reference a variable in a form npm does not
@@ -184,7 +187,9 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // `xxxxxxxx`, `***`, `...`
-    if v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_')) {
+    if v.chars()
+        .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_'))
+    {
         return true;
     }
     const WORDS: &[&str] = &[
@@ -222,12 +227,14 @@ pub fn credential_kind(value: &str) -> &'static str {
     if let Some(t) = crate::secret::find_tokens(value).first() {
         return t.kind;
     }
-    static UUID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-            .expect("regex")
+    static UUID: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        )
+        .ok()
     });
     let v = value.trim();
-    if UUID.is_match(v) {
+    if UUID.as_ref().is_some_and(|re| re.is_match(v)) {
         return "legacy npm token (UUID)";
     }
     if v.len() == 40 && v.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -245,7 +252,7 @@ pub fn credential_kind(value: &str) -> &'static str {
 pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let t = text.trim_end_matches('=');
     let pad = text.len() - t.len();
-    if pad > 2 || t.is_empty() || (pad > 0 && !text.len().is_multiple_of(4)) {
+    if pad > 2 || t.is_empty() || (pad > 0 && text.len() % 4 != 0) {
         return None;
     }
     if t.len() % 4 == 1 {
@@ -423,7 +430,10 @@ mod tests {
         assert!(!s.contains("s3cret") && !s.contains("me:"), "{s}");
         let s = safe_display("https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@h/");
         assert!(!s.contains("abcdefghij"), "{s}");
-        assert_eq!(safe_display("https://h.example/npm/"), "https://h.example/npm/");
+        assert_eq!(
+            safe_display("https://h.example/npm/"),
+            "https://h.example/npm/"
+        );
     }
 
     #[test]

@@ -57,14 +57,17 @@ fn action(cx: &Context<'_>, doc: &NpmrcDoc, key: &str) -> Option<(Layer, Option<
     if !truthy(key) {
         return None;
     }
-    let action = if key == "_authtoken" || key == "-authtoken" {
-        Some(AuthAction::Delete)
-    } else if (key == "username" && !truthy("_password")) || (key == "_password" && !truthy("username")) {
+    let action = if key == "_authtoken"
+        || key == "-authtoken"
+        || (key == "username" && !truthy("_password"))
+        || (key == "_password" && !truthy("username"))
+    {
         Some(AuthAction::Delete)
     } else {
-        let registry = cx
-            .config()
-            .map_or_else(|| crate::auth::DEFAULT_REGISTRY.to_string(), |c| c.get("registry").js_string());
+        let registry = cx.config().map_or_else(
+            || crate::auth::DEFAULT_REGISTRY.to_string(),
+            |c| c.get("registry").js_string(),
+        );
         crate::config::nerf_dart::nerf_dart(&registry)
             .ok()
             .map(|n| AuthAction::Rename {
@@ -123,7 +126,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let other = if key == "username" { "_password" } else { "username" };
                     (
                         format!("(\"`{key}` is not allowed in {layer} config\"): without `{other}` in the same file, `npm config fix` deletes it"),
-                        format!("write both halves with the registry prefix: `//registry.example.com/:username=…` and `//registry.example.com/:_password=${{NPM_PASSWORD_BASE64}}`"),
+                        "write both halves with the registry prefix: `//registry.example.com/:username=…` and `//registry.example.com/:_password=${NPM_PASSWORD_BASE64}`".to_string(),
                         None,
                     )
                 }

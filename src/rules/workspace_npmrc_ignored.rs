@@ -56,7 +56,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .note("npm reads one project `.npmrc`: the one at the workspace root, also when you run npm inside a workspace folder");
         if let Ok(m) = Manifest::read(root.join("package.json")) {
             if m.node("/workspaces").is_some() {
-                d = d.secondary(m.path.clone(), m.key_span("/workspaces"), "workspaces declared here");
+                d = d.secondary(
+                    m.path.clone(),
+                    m.key_span("/workspaces"),
+                    "workspaces declared here",
+                );
             }
         }
         out.push(d);
