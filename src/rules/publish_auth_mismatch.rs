@@ -88,6 +88,37 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(name) = m.name() else { continue };
         let pc = v.get("publishConfig").and_then(|p| p.as_object());
         let reg = publish_registry(config, name, pc);
+        // a credential only in publishConfig: the PUT would use it, the
+        // pre-check (config only) does not see it
+        if let (Some(pc), Ok(exact)) = (pc, credentials_by_uri(config, &reg)) {
+            if !exact.satisfies_publish() {
+                for suffix in ["_authToken", "_auth", "username"] {
+                    let key = format!("{}:{suffix}", exact.nerfed);
+                    if pc
+                        .get(&key)
+                        .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+                    {
+                        let pointer = format!(
+                            "/publishConfig/{}",
+                            crate::manifest::spanned::pointer_token(&key)
+                        );
+                        out.push(
+                            Diagnostic::new(
+                                RULE.name,
+                                m.path.clone(),
+                                m.key_span(&pointer),
+                                format!(
+                                    "`publishConfig[\"{key}\"]` is not seen by `npm publish`'s credential check: it reads `{key}` from the npm config only and fails with ENEEDAUTH before sending anything"
+                                ),
+                            )
+                            .label("only the upload would use this")
+                            .help(format!("put `{key}=${{NPM_TOKEN}}` in `.npmrc` (or `~/.npmrc`) instead of package.json")),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
         targets.push((
             reg,
             name.to_string(),
