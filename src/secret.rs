@@ -305,6 +305,21 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
         t.span.start + keep..t.span.end
     }));
     spans.extend(url_password_spans(text));
+    // a credential glued into another value or a comment
+    // (`registry=https://h/:_authToken=…`)
+    let lower = text.to_ascii_lowercase();
+    for marker in [":_authtoken=", ":_auth=", ":_password="] {
+        for (p, _) in lower.match_indices(marker) {
+            let start = p + marker.len();
+            let end = text[start..]
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .map_or(text.len(), |e| start + e);
+            let value = &text[start..end];
+            if !value.starts_with("${") {
+                spans.push(start..end);
+            }
+        }
+    }
     let mut bytes = text.as_bytes().to_vec();
     for span in spans {
         for i in span {

@@ -2,7 +2,9 @@
 //! rules_check): names sorted, unique and kebab-case; `rules/<name>.md` for
 //! every rule and nothing else; required headings in order; every example
 //! block runs (`npmrc invalid` must produce a finding of that rule, `npmrc
-//! valid` none; `json …` blocks are the project's package.json); the README
+//! valid` none; `json …` blocks are the project's package.json; attributes
+//! `user` (the block is `~/.npmrc`), `env:NAME=value`, `workspace` (the block
+//! is `packages/a/.npmrc` of a workspace root)); the README
 //! table is the generated one (`UPDATE_DOCS=1` rewrites it).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -164,6 +166,21 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
     }
     if ex.lang == "json" {
         std::fs::write(project.join("package.json"), &ex.body).expect("write");
+    } else if ex.attrs.iter().any(|a| a == "workspace") {
+        // the block is `packages/a/.npmrc` of a workspace root
+        let ws = project.join("packages").join("a");
+        std::fs::create_dir_all(&ws).expect("mkdir");
+        std::fs::write(ws.join(".npmrc"), &ex.body).expect("write");
+        std::fs::write(
+            ws.join("package.json"),
+            "{\"name\": \"a\", \"version\": \"1.0.0\"}\n",
+        )
+        .expect("write");
+        std::fs::write(
+            project.join("package.json"),
+            "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+        )
+        .expect("write");
     } else {
         std::fs::write(target.join(".npmrc"), &ex.body).expect("write");
         if !project.join("package.json").exists() {

@@ -7,6 +7,9 @@ use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
 pub mod auth_key_shape;
+pub mod auth_key_trailing_slash;
+pub mod credentials_in_url;
+pub mod default_port;
 pub mod duplicate_json_key;
 pub mod duplicate_key;
 pub mod empty_credential;
@@ -15,25 +18,36 @@ pub mod env_var_unset;
 pub mod file_encoding;
 pub mod github_packages_scope;
 pub mod gitlab_endpoint;
+pub mod hardcoded_token;
+pub mod incomplete_basic_auth;
 pub mod inline_comment_in_value;
+pub mod insecure_registry;
 pub mod invalid_dependency_spec;
 pub mod invalid_json;
 pub mod invalid_package_name;
+pub mod invalid_registry_url;
 pub mod invalid_version;
 pub mod multiple_settings_on_line;
 pub mod not_a_comment;
+pub mod orphan_credential;
 pub mod package_json_too_large;
+pub mod password_not_base64;
+pub mod publish_auth_mismatch;
 pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
 pub mod removed_key;
 pub mod scope_key_shape;
+pub mod scope_mismatch;
 pub mod scope_not_lowercase;
 pub mod scoped_publish_access;
 pub mod section_header;
 pub mod support;
+pub mod support_auth;
 pub mod support_manifest;
 pub mod support_npmrc;
+pub mod top_level_auth;
 pub mod unknown_key;
+pub mod workspace_npmrc_ignored;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,6 +140,9 @@ macro_rules! declare_rule {
 /// Every rule, sorted by name.
 pub static ALL: &[&Rule] = &[
     &auth_key_shape::RULE,
+    &auth_key_trailing_slash::RULE,
+    &credentials_in_url::RULE,
+    &default_port::RULE,
     &duplicate_json_key::RULE,
     &duplicate_key::RULE,
     &empty_credential::RULE,
@@ -134,22 +151,32 @@ pub static ALL: &[&Rule] = &[
     &file_encoding::RULE,
     &github_packages_scope::RULE,
     &gitlab_endpoint::RULE,
+    &hardcoded_token::RULE,
+    &incomplete_basic_auth::RULE,
     &inline_comment_in_value::RULE,
+    &insecure_registry::RULE,
     &invalid_dependency_spec::RULE,
     &invalid_json::RULE,
     &invalid_package_name::RULE,
+    &invalid_registry_url::RULE,
     &invalid_version::RULE,
     &multiple_settings_on_line::RULE,
     &not_a_comment::RULE,
+    &orphan_credential::RULE,
     &package_json_too_large::RULE,
+    &password_not_base64::RULE,
+    &publish_auth_mismatch::RULE,
     &publish_config_registry_ignored::RULE,
     &registry_trailing_slash::RULE,
     &removed_key::RULE,
     &scope_key_shape::RULE,
+    &scope_mismatch::RULE,
     &scope_not_lowercase::RULE,
     &scoped_publish_access::RULE,
     &section_header::RULE,
+    &top_level_auth::RULE,
     &unknown_key::RULE,
+    &workspace_npmrc_ignored::RULE,
 ];
 
 /// The rule called `name`.

@@ -20,8 +20,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if path == "/" || path.ends_with('/') {
             continue;
         }
-        let last = path.rsplit('/').next().unwrap_or("");
-        out.push(diagnostic(&reg, last));
+        // the segment (or the URL) may hold a glued `:_authToken=…`
+        let last = crate::rules::support_auth::safe_display(path.rsplit('/').next().unwrap_or(""));
+        out.push(diagnostic(&reg, &last));
     }
 }
 
@@ -39,7 +40,10 @@ fn diagnostic(reg: &RegistryValue, last_segment: &str) -> Diagnostic {
     .note(
         "`npm publish` looks up exactly `<registry minus its last segment>/:_authToken` and fails with ENEEDAUTH; tarballs on other paths of the same host are fetched without the token",
     )
-    .help(format!("write the URL with a trailing slash: `{}/`", reg.text.trim_end()));
+    .help(format!(
+        "write the URL with a trailing slash: `{}/`",
+        crate::rules::support_auth::safe_display(reg.text.trim_end())
+    ));
     if reg.editable {
         d = d.fix(Fix {
             title: "add the trailing slash".into(),

@@ -1,0 +1,150 @@
+//! `orphan-credential`: a credential whose key no configured registry can
+//! ever match.
+
+use crate::check::context::Context;
+use crate::check::diagnostic::Diagnostic;
+use crate::config::nerf_dart::{host_with_port, nerf_dart};
+use crate::declare_rule;
+use crate::rules::support_auth::{
+    UsedRegistry, authority_span, is_machine_layer, nerfed_entries, used_registries,
+};
+
+declare_rule! {
+    name: "orphan-credential",
+    category: Suspicious,
+    severity: Warn,
+    fix: None,
+    summary: "credential for a host no configured registry uses: it is never sent",
+}
+
+/// The `host[:port]` of a key prefix (`//h:8080/x/` → `h:8080`).
+fn key_host(prefix: &str) -> Option<&str> {
+    let a = authority_span(prefix)?;
+    Some(&prefix[a])
+}
+
+/// Whether a request for a package from `reg` can use credential `prefix`:
+/// the walk of a packument, tarball or publish URL reaches it, or the key
+/// is on the registry's host (tarballs served from other paths).
+fn reaches(reg: &str, prefix: &str) -> bool {
+    let Ok(url) = url::Url::parse(reg) else {
+        return false;
+    };
+    let base = reg.trim_end_matches('/');
+    let mut urls = vec![reg.to_string()];
+    for name in ["pkg", "@scope/pkg"] {
+        urls.push(format!("{base}/{}", name.replace('/', "%2f")));
+        urls.push(format!("{base}/{name}/-/pkg-1.0.0.tgz"));
+    }
+    if urls
+        .iter()
+        .any(|u| crate::auth::walk_keys(u).is_ok_and(|keys| keys.iter().any(|k| k == prefix)))
+        || nerf_dart(reg).is_ok_and(|n| n == prefix)
+    {
+        return true;
+    }
+    key_host(prefix).is_some_and(|h| h == host_with_port(&url))
+}
+
+/// Hosts of URL dependencies (`https://h/x.tgz`) in the checked manifests.
+fn dependency_hosts(cx: &Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in cx.manifests() {
+        let Some(v) = &m.value else { continue };
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            let Some(deps) = v.get(field).and_then(|d| d.as_object()) else {
+                continue;
+            };
+            for spec in deps.values().filter_map(|s| s.as_str()) {
+                let s = spec.trim_start_matches("git+");
+                if let Ok(u) = url::Url::parse(s) {
+                    if u.host_str().is_some() {
+                        out.push(host_with_port(&u));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn closest<'r>(regs: &'r [UsedRegistry], host: &str) -> Option<&'r UsedRegistry> {
+    regs.iter()
+        .filter_map(|r| {
+            let u = url::Url::parse(&r.url).ok()?;
+            Some((
+                crate::util::levenshtein(&host_with_port(&u), &host.to_ascii_lowercase()),
+                r,
+            ))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.config().is_none() {
+        return;
+    }
+    let regs = used_registries(cx);
+    // a credential-only file (CI passes `--registry`, the mapping lives in
+    // another checkout): nothing to compare with
+    if regs.iter().all(|r| r.key == "default") {
+        return;
+    }
+    let dep_hosts = dependency_hosts(cx);
+    for c in nerfed_entries(cx) {
+        let (Some(prefix), Some(field)) = (c.prefix, c.field) else {
+            continue;
+        };
+        // tokens in ~/.npmrc serve every project of the machine
+        if is_machine_layer(c.doc) || prefix.contains("${") || !c.entry.value.is_truthy() {
+            continue;
+        }
+        let Some(host) = key_host(prefix) else {
+            continue;
+        };
+        // `//h:443/` is default-port's
+        if host.ends_with(":443") || host.ends_with(":80") {
+            continue;
+        }
+        if regs.iter().any(|r| reaches(&r.url, prefix)) || dep_hosts.iter().any(|h| h == host) {
+            continue;
+        }
+        let case = regs.iter().any(|r| {
+            url::Url::parse(&r.url).is_ok_and(|u| host_with_port(&u).eq_ignore_ascii_case(host))
+        });
+        let mut d = Diagnostic::new(
+            RULE.name,
+            c.doc.path.clone(),
+            c.key_span(),
+            if case {
+                format!(
+                    "`{}` is never sent: npm lower-cases the host of request URLs, and this key's host `{host}` is not lower-case",
+                    c.entry.prop
+                )
+            } else {
+                format!(
+                    "`{}` is never sent: no configured registry is on `{host}`, so this credential matches no request (a 401 elsewhere is often this credential written for the wrong host)",
+                    c.entry.prop
+                )
+            },
+        )
+        .label("matches no registry");
+        if let Some(r) = closest(&regs, host) {
+            if let Ok(n) = nerf_dart(&r.url) {
+                d = d.help(format!(
+                    "if it is meant for `{}` (`{}`), write the key as `{n}:{}`; otherwise remove it or add the registry it is for",
+                    crate::rules::support_auth::safe_display(&r.url),
+                    r.key,
+                    field.suffix()
+                ));
+            }
+        }
+        out.push(d);
+    }
+}
