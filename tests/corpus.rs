@@ -54,6 +54,7 @@ fn check_file(src: &Path, name: &str) -> (CheckRun, PathBuf, tempfile::TempDir) 
         load: LoadOptions {
             npm_dir: Some(root.join("npm")),
             argv: Vec::new(),
+            cache: None,
         },
         settings: Settings::default(),
     };
