@@ -82,14 +82,18 @@ fn sources() -> Src {
 }
 
 /// `makeSafeRegex` from `internal/re.js`.
-fn make_safe(value: &str) -> String {
+fn make_safe(value: &str, bounded: bool) -> String {
     let subs = [
         (r"\s", 1usize),
         (r"\d", MAX_LENGTH),
         ("[a-zA-Z0-9-]", MAX_LENGTH - 6),
     ];
     let mut v = value.to_string();
-    for (token, max) in subs {
+    // `\s` bounds change what matches; the `\d` and letter-dash-number
+    // bounds only matter for runs longer than [`FAST_RUN_LIMIT`] (see
+    // [`re`]), so the fast set leaves them unbounded (a far cheaper regex)
+    let subs = if bounded { &subs[..] } else { &subs[..1] };
+    for &(token, max) in subs {
         v = v
             .replace(&format!("{token}*"), &format!("{token}{{0,{max}}}"))
             .replace(&format!("{token}+"), &format!("{token}{{1,{max}}}"));
@@ -129,8 +133,12 @@ fn translate(js: &str) -> String {
     out
 }
 
-fn compile(js: &str, safe: bool) -> Regex {
-    let src = translate(&if safe { make_safe(js) } else { js.to_string() });
+fn compile(js: &str, safe: bool, bounded: bool) -> Regex {
+    let src = translate(&if safe {
+        make_safe(js, bounded)
+    } else {
+        js.to_string()
+    });
     match RegexBuilder::new(&src).size_limit(256 << 20).build() {
         Ok(re) => re,
         // The sources are constants: a failure here is a bug caught by every test.
@@ -138,7 +146,67 @@ fn compile(js: &str, safe: bool) -> Regex {
     }
 }
 
-static RE: LazyLock<Re> = LazyLock::new(|| {
+/// node-semver's "safe" regexes, exactly (bounded repetitions).
+static RE_EXACT: LazyLock<Re> = LazyLock::new(|| build_re(true));
+/// The same with unbounded `\d+` / `[a-zA-Z0-9-]+`: identical results on
+/// inputs without a run of such characters longer than [`FAST_RUN_LIMIT`].
+static RE_FAST: LazyLock<Re> = LazyLock::new(|| build_re(false));
+
+/// Runs of digits / letter-dash-number characters up to this length can
+/// never reach the safe regexes' bounds (256 and 250), even after the
+/// rewrites range parsing does.
+const FAST_RUN_LIMIT: usize = 200;
+
+thread_local! {
+    /// >0 while parsing an input that needs the exact (bounded) regexes.
+    static EXACT_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The regex set for the input being parsed.
+fn re() -> &'static Re {
+    if EXACT_DEPTH.with(std::cell::Cell::get) > 0 {
+        &RE_EXACT
+    } else {
+        &RE_FAST
+    }
+}
+
+/// Switches to the exact regexes while alive, when `input` needs them.
+struct ExactGuard(bool);
+
+impl ExactGuard {
+    fn enter(input: &str) -> ExactGuard {
+        let longest = |pred: fn(char) -> bool| {
+            let mut best = 0;
+            let mut cur = 0;
+            for c in input.chars() {
+                if pred(c) {
+                    cur += 1;
+                    best = best.max(cur);
+                } else {
+                    cur = 0;
+                }
+            }
+            best
+        };
+        let exact = longest(|c| c.is_ascii_alphanumeric() || c == '-') > FAST_RUN_LIMIT;
+        if exact {
+            EXACT_DEPTH.with(|d| d.set(d.get() + 1));
+        }
+        ExactGuard(exact)
+    }
+}
+
+impl Drop for ExactGuard {
+    fn drop(&mut self) {
+        if self.0 {
+            EXACT_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+        }
+    }
+}
+
+fn build_re(bounded: bool) -> Re {
+    let compile = |js: &str, safe: bool| compile(js, safe, bounded);
     let s = sources();
     let gtlt = "((?:<|>)?=?)";
     Re {
@@ -168,7 +236,7 @@ static RE: LazyLock<Re> = LazyLock::new(|| {
         star: compile(r"(<|>)?=?\s*\*", true),
         gte0: compile(r"^\s*>=\s*0\.0\.0\s*$", true),
     }
-});
+}
 
 // ---------------------------------------------------------------------------
 // Versions
@@ -243,7 +311,8 @@ pub fn parse(version: &str, loose: bool) -> Option<Version> {
     if utf16_len(version) > MAX_LENGTH {
         return None;
     }
-    let re = if loose { &RE.loose } else { &RE.full };
+    let _exact = ExactGuard::enter(version);
+    let re = if loose { &re().loose } else { &re().full };
     let m = re.captures(js_trim(version))?;
     Some(Version {
         major: component(m.get(1))?,
@@ -339,9 +408,9 @@ impl Comparator {
     fn new(comp: &str, loose: bool) -> Option<Comparator> {
         let comp = js_split_ws(js_trim(comp)).join(" ");
         let re = if loose {
-            &RE.comparator_loose
+            &re().comparator_loose
         } else {
-            &RE.comparator
+            &re().comparator
         };
         let m = re.captures(&comp)?;
         let mut operator = m.get(1).map_or("", |g| g.as_str()).to_string();
@@ -457,7 +526,11 @@ fn replace_all(re: &Regex, s: &str, f: impl Fn(&Captures<'_>) -> String) -> Stri
 
 /// `replaceCaret` for one comparator.
 fn replace_caret(comp: &str, loose: bool) -> String {
-    let re = if loose { &RE.caret_loose } else { &RE.caret };
+    let re = if loose {
+        &re().caret_loose
+    } else {
+        &re().caret
+    };
     replace_first(re, comp, |c| {
         let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
         let (ma, mi, pa) = (mj.unwrap_or(""), mn.unwrap_or(""), pt.unwrap_or(""));
@@ -490,7 +563,11 @@ fn replace_caret(comp: &str, loose: bool) -> String {
 
 /// `replaceTilde` for one comparator.
 fn replace_tilde(comp: &str, loose: bool) -> String {
-    let re = if loose { &RE.tilde_loose } else { &RE.tilde };
+    let re = if loose {
+        &re().tilde_loose
+    } else {
+        &re().tilde
+    };
     replace_first(re, comp, |c| {
         let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
         let (ma, mi, pa) = (mj.unwrap_or(""), mn.unwrap_or(""), pt.unwrap_or(""));
@@ -513,7 +590,11 @@ fn replace_tilde(comp: &str, loose: bool) -> String {
 /// `replaceXRange` for one comparator.
 fn replace_xrange(comp: &str, loose: bool) -> String {
     let comp = js_trim(comp);
-    let re = if loose { &RE.xrange_loose } else { &RE.xrange };
+    let re = if loose {
+        &re().xrange_loose
+    } else {
+        &re().xrange
+    };
     replace_first(re, comp, |c| {
         let whole = gs(c, 0);
         let (mj, mn, pt) = (g(c, 2), g(c, 3), g(c, 4));
@@ -570,7 +651,7 @@ fn replace_xrange(comp: &str, loose: bool) -> String {
 
 /// `parseComparator`: carets, tildes, x-ranges, stars.
 fn parse_comparator(comp: &str, loose: bool) -> String {
-    let comp = replace_first(&RE.build, comp, |_| String::new());
+    let comp = replace_first(&re().build, comp, |_| String::new());
     let comp: Vec<String> = js_split_ws(js_trim(&comp))
         .into_iter()
         .map(|c| replace_caret(c, loose))
@@ -586,7 +667,7 @@ fn parse_comparator(comp: &str, loose: bool) -> String {
         .map(|c| replace_xrange(c, loose))
         .collect();
     let comp = comp.join(" ");
-    replace_first(&RE.star, js_trim(&comp), |_| String::new())
+    replace_first(&re().star, js_trim(&comp), |_| String::new())
 }
 
 /// `hyphenReplace(false)`.
@@ -620,14 +701,18 @@ fn hyphen_replace(c: &Captures<'_>) -> String {
 
 /// `Range#parseRange` for one `||` alternative; `None` where node throws.
 fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
-    let range = RE.build_strip.replace_all(range, "").into_owned();
-    let hr = if loose { &RE.hyphen_loose } else { &RE.hyphen };
+    let range = re().build_strip.replace_all(range, "").into_owned();
+    let hr = if loose {
+        &re().hyphen_loose
+    } else {
+        &re().hyphen
+    };
     let range = replace_first(hr, &range, hyphen_replace);
-    let range = replace_all(&RE.comparator_trim, &range, |c| {
+    let range = replace_all(&re().comparator_trim, &range, |c| {
         format!("{}{}{}", gs(c, 1), gs(c, 2), gs(c, 3))
     });
-    let range = replace_all(&RE.tilde_trim, &range, |c| format!("{}~", gs(c, 1)));
-    let range = replace_all(&RE.caret_trim, &range, |c| format!("{}^", gs(c, 1)));
+    let range = replace_all(&re().tilde_trim, &range, |c| format!("{}~", gs(c, 1)));
+    let range = replace_all(&re().caret_trim, &range, |c| format!("{}^", gs(c, 1)));
     let joined: Vec<String> = range
         .split(' ')
         .map(|c| parse_comparator(c, loose))
@@ -635,8 +720,8 @@ fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
     let joined = joined.join(" ");
     let list = js_split_ws(&joined)
         .into_iter()
-        .map(|c| replace_first(&RE.gte0, js_trim(c), |_| String::new()))
-        .filter(|c| !loose || RE.comparator_loose.is_match(c));
+        .map(|c| replace_first(&re().gte0, js_trim(c), |_| String::new()))
+        .filter(|c| !loose || re().comparator_loose.is_match(c));
     let mut comps: Vec<Comparator> = Vec::new();
     for text in list {
         comps.push(Comparator::new(&text, loose)?);
@@ -661,6 +746,7 @@ fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
 /// `new Range(range, loose)`; `None` where node throws.
 #[must_use]
 pub fn parse_range(range: &str, loose: bool) -> Option<Range> {
+    let _exact = ExactGuard::enter(range);
     let raw = js_split_ws(js_trim(range)).join(" ");
     let mut set = Vec::new();
     for part in raw.split("||") {
