@@ -79,7 +79,7 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join(","),
             Value::Object(_) => "[object Object]".into(),
-            Value::Date(_) => "Invalid Date".into(),
+            Value::Date(ms) => crate::config::js_number::date_to_string(*ms),
         }
     }
 

@@ -8,29 +8,8 @@
 //! differential tests with `TZ=UTC`); years are limited to what fits in
 //! V8's `Smi`/`TimeClip` ranges as V8 does.
 
+pub use crate::npmrc::js::{is_js_space, js_trim, number_to_string};
 use crate::value::Value;
-
-/// Whether `c` is in ECMAScript's `WhiteSpace` or `LineTerminator` sets.
-#[must_use]
-pub fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
-/// `String.prototype.trim()`.
-#[must_use]
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_whitespace)
-}
 
 /// ECMAScript `StringToNumber` (what `+s` and `isNaN(s)` compute).
 #[must_use]
@@ -164,68 +143,10 @@ pub fn is_nan(v: &Value) -> bool {
     to_number(v).is_nan()
 }
 
-/// `Number.prototype.toString()` (radix 10), exactly as JS prints it.
-#[must_use]
-pub fn number_to_string(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
-    }
-    let sign = if n < 0.0 { "-" } else { "" };
-    // Shortest round-trip digits and exponent: "d.ddde±x".
-    let e_repr = format!("{:e}", n.abs());
-    let (mantissa, exp) = e_repr.split_once('e').unwrap_or((e_repr.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
-    let point = exp + 1; // JS's `n`: position of the decimal point
-    let body = if k <= point && point <= 21 {
-        let zeros = usize::try_from(point - k).unwrap_or(0);
-        format!("{digits}{}", "0".repeat(zeros))
-    } else if 0 < point && point <= 21 {
-        let at = usize::try_from(point).unwrap_or(0);
-        format!("{}.{}", &digits[..at], &digits[at..])
-    } else if -6 < point && point <= 0 {
-        let zeros = usize::try_from(-point).unwrap_or(0);
-        format!("0.{}{digits}", "0".repeat(zeros))
-    } else {
-        let e = point - 1;
-        let esign = if e < 0 { '-' } else { '+' };
-        let (first, rest) = digits.split_at(1);
-        if rest.is_empty() {
-            format!("{first}e{esign}{}", e.abs())
-        } else {
-            format!("{first}.{rest}e{esign}{}", e.abs())
-        }
-    };
-    format!("{sign}{body}")
-}
-
 /// `String(value)`.
 #[must_use]
 pub fn js_string(v: &Value) -> String {
-    match v {
-        Value::Number(n) => number_to_string(*n),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| match i {
-                Value::Undefined | Value::Null => String::new(),
-                other => js_string(other),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
-        Value::Date(ms) => date_to_string(*ms),
-        other => other.js_string(),
-    }
+    v.js_string()
 }
 
 /// `Date.prototype.toString()` in UTC (`"Wed Jan 01 2020 00:00:00 GMT+0000 (Coordinated Universal Time)"`).
@@ -401,7 +322,7 @@ fn make_date(year: i64, month0: i64, day: i64, h: i64, mi: i64, s: i64, ms: i64)
 mod date {
     //! V8's `DateParser` (src/date/dateparser*.{h,cc}).
 
-    use super::{is_js_whitespace, make_date};
+    use super::{is_js_space, make_date};
 
     const NONE: i64 = i64::MAX;
     const MAX_SIGNIFICANT_DIGITS: usize = 9;
@@ -551,11 +472,11 @@ mod date {
                 self.pos += 1;
                 return Tok::Symbol(c);
             }
-            if c >= 'A' && !is_js_whitespace(c) {
+            if c >= 'A' && !is_js_space(c) {
                 return self.read_word();
             }
-            if is_js_whitespace(c) {
-                while self.ch().is_some_and(is_js_whitespace) {
+            if is_js_space(c) {
+                while self.ch().is_some_and(is_js_space) {
                     self.pos += 1;
                 }
                 return Tok::WhiteSpace;
@@ -599,7 +520,7 @@ mod date {
         fn read_word(&mut self) -> Tok {
             let mut prefix = [0u32; 3];
             let mut len = 0;
-            while let Some(c) = self.ch().filter(|c| *c >= 'A' && !is_js_whitespace(*c)) {
+            while let Some(c) = self.ch().filter(|c| *c >= 'A' && !is_js_space(*c)) {
                 if let Some(slot) = prefix.get_mut(len) {
                     *slot = u32::from(if c.is_ascii_uppercase() {
                         c.to_ascii_lowercase()

@@ -163,7 +163,7 @@ fn trim_and_unbackslash(chars: &[char]) -> (Vec<char>, bool, bool) {
 
 /// `/^(\/\/?(?!\/)[^?\s]*)(\?[^\s]*)?$/` → (pathname, search).
 fn simple_path(rest: &[char]) -> Option<(String, Option<String>)> {
-    let is_s = |c: char| crate::config::js_number::is_js_whitespace(c);
+    let is_s = |c: char| crate::config::js_number::is_js_space(c);
     if rest.first() != Some(&'/') {
         return None;
     }

@@ -106,18 +106,7 @@ fn layout_number(d: &str, n: i64) -> String {
 /// `String(value)`, which is also how a value becomes a property key.
 #[must_use]
 pub fn to_js_string(v: &Value) -> String {
-    match v {
-        Value::Number(n) => number_to_string(*n),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item {
-                Value::Undefined | Value::Null => String::new(),
-                other => to_js_string(other),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
-        other => other.js_string(),
-    }
+    v.js_string()
 }
 
 /// `JSON.parse(text)`; `None` where JS would throw a `SyntaxError`.

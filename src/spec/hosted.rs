@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use super::{decode_uri_component, is_js_ws};
+use super::{decode_uri_component, is_js_space};
 
 /// `hosts.js` data for one host.
 struct HostInfo {
@@ -112,7 +112,7 @@ fn is_github_shorthand(arg: &str) -> bool {
     let first_slash = arg.find('/');
     let second_slash = first_slash.and_then(|i| arg.get(i + 1..)?.find('/').map(|j| i + 1 + j));
     let first_colon = arg.find(':');
-    let first_space = arg.find(is_js_ws);
+    let first_space = arg.find(is_js_space);
     let first_at = arg.find('@');
     let only_after_hash = |pos: Option<usize>| match (pos, first_hash) {
         (None, _) => true,

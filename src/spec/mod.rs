@@ -11,35 +11,15 @@
 //! `decodeURIComponent`, `Number#toString`), because Rust's equivalents
 //! differ on edge cases (U+FEFF, U+0085, large integers).
 
+pub use crate::npmrc::js::{is_js_space, js_trim, number_to_string};
+
 pub mod hosted;
 pub mod name;
 pub mod npa;
 pub mod semver;
 
-/// JavaScript `/\s/`: ECMAScript WhiteSpace plus LineTerminator.
-#[must_use]
-pub fn is_js_ws(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
-    )
-}
-
 /// The body of a regex character class equal to JS `\s` (for the `regex` crate).
 pub(crate) const JS_WS_CLASS: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
-
-/// JavaScript `String.prototype.trim()`.
-#[must_use]
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_ws)
-}
 
 /// JavaScript `s.split(/\s+/)` (keeps a leading/trailing empty piece).
 #[must_use]
@@ -49,7 +29,7 @@ pub fn js_split_ws(s: &str) -> Vec<&str> {
     let mut in_ws = false;
     let mut ws_start = 0;
     for (i, c) in s.char_indices() {
-        if is_js_ws(c) {
+        if is_js_space(c) {
             if !in_ws {
                 in_ws = true;
                 ws_start = i;
@@ -138,54 +118,11 @@ fn utf8_len(lead: u8) -> Option<usize> {
     }
 }
 
-/// JavaScript `String(n)` for a finite or infinite number.
-#[must_use]
-pub fn js_number_string(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    let sign = if n < 0.0 { "-" } else { "" };
-    // Shortest round-trip digits and the decimal exponent, as JS uses them.
-    let sci = format!("{:e}", n.abs());
-    let (mant, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
-    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
-    let n_exp = exp + 1; // position of the decimal point
-    let body = if k <= n_exp && n_exp <= 21 {
-        let zeros = usize::try_from(n_exp - k).unwrap_or(0);
-        format!("{digits}{}", "0".repeat(zeros))
-    } else if 0 < n_exp && n_exp <= 21 {
-        let at = usize::try_from(n_exp).unwrap_or(0);
-        let (a, b) = digits.split_at(at.min(digits.len()));
-        format!("{a}.{b}")
-    } else if -6 < n_exp && n_exp <= 0 {
-        let zeros = usize::try_from(-n_exp).unwrap_or(0);
-        format!("0.{}{digits}", "0".repeat(zeros))
-    } else {
-        let e = n_exp - 1;
-        let e_sign = if e < 0 { "-" } else { "+" };
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        if rest.is_empty() {
-            format!("{first}e{e_sign}{}", e.abs())
-        } else {
-            format!("{first}.{rest}e{e_sign}{}", e.abs())
-        }
-    };
-    format!("{sign}{body}")
-}
-
 /// JavaScript `String(+digits + 1)` for a string of ASCII digits.
 #[must_use]
 pub fn js_digits_plus_one(digits: &str) -> String {
     let n: f64 = digits.parse().unwrap_or(f64::NAN);
-    js_number_string(n + 1.0)
+    number_to_string(n + 1.0)
 }
 
 #[cfg(test)]
@@ -214,14 +151,14 @@ mod tests {
 
     #[test]
     fn number_strings_follow_js() {
-        assert_eq!(js_number_string(3.0), "3");
-        assert_eq!(js_number_string(1e21), "1e+21");
+        assert_eq!(number_to_string(3.0), "3");
+        assert_eq!(number_to_string(1e21), "1e+21");
         assert_eq!(
-            js_number_string(12_345_678_901_234_567_890.0),
+            number_to_string(12_345_678_901_234_567_890.0),
             "12345678901234567000"
         );
-        assert_eq!(js_number_string(1.5e300), "1.5e+300");
-        assert_eq!(js_number_string(0.5), "0.5");
+        assert_eq!(number_to_string(1.5e300), "1.5e+300");
+        assert_eq!(number_to_string(0.5), "0.5");
         assert_eq!(js_digits_plus_one("9007199254740992"), "9007199254740992");
         assert_eq!(js_digits_plus_one("01"), "2");
     }
