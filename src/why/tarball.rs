@@ -5,7 +5,7 @@
 //! arborist's options (default registry normalised to end in `/`).
 
 use super::{Ctx, ErrorInfo, Request, credential, remove_trailing_slashes, wire_url};
-use crate::auth::{DEFAULT_REGISTRY, FlatOpts, Overrides, get_auth};
+use crate::auth::{FlatOpts, Overrides, get_auth};
 use crate::spec::npa::{PackageArg, SpecType};
 use crate::value::Value;
 use std::path::Path;
@@ -203,7 +203,9 @@ pub fn install_request(ctx: &Ctx<'_>, name: &str, resolved: &str, from_lockfile:
                 message: "invalid or damaged lockfile detected".into(),
             }),
         ),
-        Some(rr) if rr.starts_with("http://") || rr.starts_with("https://") => {
+        Some(rr)
+            if Url::parse(&rr).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) =>
+        {
             let fetched = pacote_remote_resolved(&rr, &registry, &rrh);
             let scope = name
                 .starts_with('@')
@@ -232,9 +234,6 @@ pub fn install_request(ctx: &Ctx<'_>, name: &str, resolved: &str, from_lockfile:
         resolved: resolved.to_string(),
     }
 }
-
-/// [`DEFAULT_REGISTRY`] re-exported for the report.
-pub const NPM_DEFAULT_REGISTRY: &str = DEFAULT_REGISTRY;
 
 #[cfg(test)]
 mod tests {
