@@ -121,6 +121,12 @@ pub fn parse(text: &str) -> ParsedLog {
             }
         }
     }
+    // npm publish ignores the errors of its version-check GET (a new
+    // package answers 404 there)
+    if log.command.as_deref() == Some("publish") {
+        log.failures
+            .retain(|f| !(f.method.as_deref() == Some("GET") && f.status == Some(404)));
+    }
     // attach the final error code to the failure it belongs to
     if let Some(code) = log.error_code.clone() {
         let status = code.strip_prefix('E').and_then(|s| s.parse::<u16>().ok());
@@ -271,8 +277,19 @@ fn at(mut c: Cause, file: Option<PathBuf>, line: Option<u32>) -> Cause {
 
 /// The request of the report that went to `url` (by wire URL), with the
 /// registry it belongs to.
-fn find_request<'a>(why: &'a WhyReport, url: &str) -> Option<(&'a Request, Option<&'a str>)> {
+fn find_request<'a>(
+    why: &'a WhyReport,
+    url: &str,
+    method: Option<&str>,
+) -> Option<(&'a Request, Option<&'a str>)> {
     let wire = super::wire_url(url);
+    if method == Some("PUT") {
+        return why.packages.iter().find_map(|p| {
+            let put = p.publish.as_ref()?.put.as_ref()?;
+            (put.url.as_deref() == Some(wire.as_str()))
+                .then(|| (put, p.registry.as_ref().map(|r| r.url.as_str())))
+        });
+    }
     for u in &why.urls {
         if u.request.url.as_deref() == Some(wire.as_str()) {
             return Some((&u.request, None));
@@ -365,7 +382,7 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
                 format!("npm aborts every command before any request: {}", v.message),
             ));
         }
-        let found = f.url.as_deref().and_then(|u| find_request(why, u));
+        let found = f.url.as_deref().and_then(|u| find_request(why, u, f.method.as_deref()));
         match code.as_str() {
             "ENEEDAUTH" => {
                 for p in &why.packages {
@@ -439,8 +456,9 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
                     }
                 }
             }
+            let want_publish = f.method.as_deref() == Some("PUT");
             for p in &why.packages {
-                for n in &p.near_misses {
+                for n in p.near_misses.iter().filter(|n| (n.request == "publish") == want_publish) {
                     causes.push(at(cause(format!("`{}` almost matched ({})", n.key, n.reason.code()), format!("{} — fix: {}", n.message, n.fix)), n.file.clone(), n.line));
                 }
             }

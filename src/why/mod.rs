@@ -161,24 +161,30 @@ pub struct WhyReport {
 
 impl WhyReport {
     /// Whether every request would carry the credential it needs: no
-    /// validation error, no publish error, no request error, and every
-    /// request that has near misses or a `${VAR}` that is unset carries a
-    /// credential.
+    /// validation error, no request error, no near miss, no credential
+    /// that reads an unset `${VAR}`, and `npm publish` of the project's own
+    /// package passes npm's pre-check.
     #[must_use]
     pub fn is_ok(&self) -> bool {
         if self.validation.is_some() {
             return false;
         }
+        // a publish verdict counts for the project's own package only: `why
+        // lodash` explains installs, not whether you may publish lodash
         let req_ok = |r: &Request| {
             r.error.is_none()
                 && r.auth.as_ref().is_none_or(|a| !a.env_unset())
         };
         self.packages.iter().all(|p| {
             p.error.is_none()
-                && p.near_misses.is_empty()
+                && p
+                    .near_misses
+                    .iter()
+                    .all(|n| n.request == "publish" && p.source != Source::Project)
                 && p.packument.as_ref().is_none_or(req_ok)
                 && p.tarball.as_ref().is_none_or(|t| req_ok(&t.request))
-                && p.publish.as_ref().is_none_or(|x| x.error.is_none())
+                && (p.source != Source::Project
+                    || p.publish.as_ref().is_none_or(|x| x.error.is_none()))
         }) && self
             .urls
             .iter()

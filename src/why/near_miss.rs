@@ -300,16 +300,20 @@ fn for_request_named(
                     format!("write the key as `{}`", fix_key(&fixed)),
                 ));
             } else {
+                let want = format!(
+                    "//{khost}{}{kpath}",
+                    port.as_deref().map(|p| format!(":{p}")).unwrap_or_default()
+                );
                 out.push(make(
                     &c,
                     request,
                     Reason::OtherPort,
                     format!(
-                        "the key is for port {}, the request uses {}",
-                        kport.as_deref().unwrap_or("(default)"),
-                        port.as_deref().unwrap_or("the default port")
+                        "the key is for {}, the request goes to {}: a non-default port is part of the key",
+                        kport.as_deref().map_or_else(|| "the default port".to_string(), |p| format!("port {p}")),
+                        port.as_deref().map_or_else(|| "the default port".to_string(), |p| format!("port {p}"))
                     ),
-                    "write the port exactly as in the registry URL".into(),
+                    format!("write the key as `{}`", fix_key(&want)),
                 ));
             }
             continue;
