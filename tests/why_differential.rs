@@ -375,8 +375,8 @@ fn why_scenarios_match_npm() {
     let has_why = binary_has_why();
     // once the binary lists a `why` subcommand, a `why` that cannot be
     // compared is a failure, not a skip
-    let require_binary = std::env::var_os("WHY_REQUIRE_BINARY").is_some_and(|v| v == "1")
-        || binary_lists_why();
+    let require_binary =
+        std::env::var_os("WHY_REQUIRE_BINARY").is_some_and(|v| v == "1") || binary_lists_why();
     if !has_why {
         eprintln!(
             "\n==================================================================\n\

@@ -32,7 +32,8 @@ fn copy_tree(src: &Path, dst: &Path) {
 /// Runs `why --log <file> --format json` in a copy of the case's files.
 fn why_log(name: &str, log_file: &str) -> (Value, i32) {
     let dir = case_dir(name);
-    let case: Value = serde_json::from_str(&fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+    let case: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
     copy_tree(&dir.join("project"), &root.join("project"));
@@ -51,9 +52,16 @@ fn why_log(name: &str, log_file: &str) -> (Value, i32) {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    let doc: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{name}: invalid JSON ({e}): {text}\n{}", String::from_utf8_lossy(&out.stderr)));
-    assert!(!text.contains("FAKEfixtureTOKEN"), "{name}: a secret reached the output");
+    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "{name}: invalid JSON ({e}): {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(
+        !text.contains("FAKEfixtureTOKEN"),
+        "{name}: a secret reached the output"
+    );
     (doc, out.status.code().unwrap_or(-1))
 }
 
@@ -69,9 +77,11 @@ fn has_cause(f: &Value, needle: &str) -> bool {
 }
 
 fn cause_at_line(f: &Value, file_suffix: &str, line: u64) -> bool {
-    f["causes"].as_array().unwrap().iter().any(|c| {
-        c["file"].as_str().is_some_and(|p| p.ends_with(file_suffix)) && c["line"] == line
-    })
+    f["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["file"].as_str().is_some_and(|p| p.ends_with(file_suffix)) && c["line"] == line)
 }
 
 #[test]
@@ -122,8 +132,14 @@ fn eneedauth_registry_without_trailing_slash() {
         let f = failures(&doc);
         assert_eq!(f.len(), 1, "{log}: {f:?}");
         assert_eq!(f[0]["code"], "ENEEDAUTH");
-        assert!(has_cause(&f[0], "no credential at exactly `//127.0.0.1:47321/`"), "{log}");
-        assert!(has_cause(&f[0], "add a trailing slash to the registry"), "{log}");
+        assert!(
+            has_cause(&f[0], "no credential at exactly `//127.0.0.1:47321/`"),
+            "{log}"
+        );
+        assert!(
+            has_cause(&f[0], "add a trailing slash to the registry"),
+            "{log}"
+        );
         assert_eq!(doc["packages"][0]["publish"]["error"]["code"], "ENEEDAUTH");
     }
 }

@@ -76,9 +76,7 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         None => None,
     };
     let why = explain(&config, &validation, env, &input);
-    let diagnosis = parsed_log
-        .as_ref()
-        .map(|l| log::diagnose(l, &why, &config));
+    let diagnosis = parsed_log.as_ref().map(|l| log::diagnose(l, &why, &config));
     let result = match args.format {
         WhyFormat::Json => {
             let mut doc = report::to_json(&why);

@@ -5,7 +5,7 @@
 use super::credential::{AuthView, KeySource};
 use super::log::Diagnosis;
 use super::near_miss::NearMiss;
-use super::{PackageWhy, Request, UrlWhy, WhyReport};
+use super::{PackageWhy, Request, Source, UrlWhy, WhyReport};
 use crate::auth::Kind;
 use crate::config::Origin;
 use crate::report::display_path;
@@ -80,7 +80,13 @@ impl Ctx<'_> {
         }
     }
 
-    fn snippet(&self, origin: &Origin, message: &str, label: &str, help: Option<String>) -> Option<String> {
+    fn snippet(
+        &self,
+        origin: &Origin,
+        message: &str,
+        label: &str,
+        help: Option<String>,
+    ) -> Option<String> {
         let file = origin.file.as_ref()?;
         let raw = std::fs::read_to_string(file).ok()?;
         let masked = crate::secret::mask_source(file, &raw);
@@ -88,7 +94,10 @@ impl Ctx<'_> {
         let s = Snippet {
             message: message.to_string(),
             help,
-            labels: vec![LabeledSpan::new_primary_with_span(Some(label.to_string()), span)],
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(label.to_string()),
+                span,
+            )],
             source: NamedSource::new(display_path(file, self.cwd), masked),
         };
         let mut out = String::new();
@@ -113,7 +122,13 @@ impl Ctx<'_> {
 
     fn auth_lines(&self, a: &AuthView) -> Vec<String> {
         let mut out = Vec::new();
-        let mark = if a.kind == Kind::None || a.env_unset() { "✘" } else { "✔" };
+        let mark = if a.env_unset() || a.cert_missing {
+            "✘"
+        } else if a.kind == Kind::None {
+            "·"
+        } else {
+            "✔"
+        };
         let what = match a.kind {
             Kind::Token => "Bearer token",
             Kind::Basic => "Basic auth",
@@ -125,26 +140,44 @@ impl Ctx<'_> {
             head.push_str(" + client certificate");
         }
         if let Some(r) = &a.via_registry {
-            head.push_str(&format!(" (same-host fallback: walked the registry URL {r})"));
+            head.push_str(&format!(
+                " (same-host fallback: walked the registry URL {r})"
+            ));
         }
         out.push(head);
         if let Some(s) = &a.source {
             out.push(format!("  {}", self.source_line(s)));
         }
         if a.cert_missing {
-            out.push("  certfile/keyfile are set here but a file is missing: npm sends nothing".into());
+            out.push(
+                "  certfile/keyfile are set here but a file is missing: npm sends nothing".into(),
+            );
         }
         if let Some(k) = &a.scope_auth_key {
-            out.push(format!("  the scope registry's credential ({k}) is for another host: npm does not send it"));
+            out.push(format!(
+                "  the scope registry's credential ({k}) is for another host: npm does not send it"
+            ));
         }
         out
     }
 
-    fn request(&self, out: &mut dyn Write, label: &str, r: &Request, extra: &str) -> std::io::Result<()> {
+    fn request(
+        &self,
+        out: &mut dyn Write,
+        label: &str,
+        r: &Request,
+        extra: &str,
+    ) -> std::io::Result<()> {
         let url = r.url.as_deref().unwrap_or("(no request)");
         writeln!(out, "  {label:<10} {} {url}{extra}", r.method)?;
         if let Some(e) = &r.error {
-            writeln!(out, "  {:<10} ✘ {}: {}", "", e.code.as_deref().unwrap_or("error"), e.message)?;
+            writeln!(
+                out,
+                "  {:<10} ✘ {}: {}",
+                "",
+                e.code.as_deref().unwrap_or("error"),
+                e.message
+            )?;
         }
         if let Some(a) = &r.auth {
             for l in self.auth_lines(a) {
@@ -160,15 +193,17 @@ impl Ctx<'_> {
         }
         writeln!(out, "  near misses:")?;
         for n in misses {
-            let loc = self.loc(n.file.as_deref(), n.line, n.layer.as_deref());
-            writeln!(out, "    ✘ {} ({}, {loc}) [{}]", n.key, n.request, n.reason.code())?;
-            writeln!(out, "      {}", n.message)?;
-            writeln!(out, "      fix: {}", n.fix)?;
-        }
-        for n in misses {
-            if let Some(o) = &n.origin {
-                if let Some(s) = self.snippet(o, &format!("{}: {}", n.reason.code(), n.message), "this key", Some(format!("fix: {}", n.fix))) {
-                    write!(out, "{s}")?;
+            let title = format!("{} ({}): {}", n.reason.code(), n.request, n.message);
+            let rendered = n
+                .origin
+                .as_ref()
+                .and_then(|o| self.snippet(o, &title, "this key", Some(format!("fix: {}", n.fix))));
+            match rendered {
+                Some(s) => write!(out, "{s}")?,
+                None => {
+                    let loc = self.loc(n.file.as_deref(), n.line, n.layer.as_deref());
+                    writeln!(out, "    ✘ {} ({loc}) {title}", n.key)?;
+                    writeln!(out, "      fix: {}", n.fix)?;
                 }
             }
         }
@@ -178,14 +213,23 @@ impl Ctx<'_> {
     fn package(&self, out: &mut dyn Write, p: &PackageWhy) -> std::io::Result<()> {
         writeln!(out, "{} ({})", p.spec, p.source.name())?;
         if let Some(e) = &p.error {
-            writeln!(out, "  ✘ {}: {}", e.code.as_deref().unwrap_or("error"), e.message)?;
+            writeln!(
+                out,
+                "  ✘ {}: {}",
+                e.code.as_deref().unwrap_or("error"),
+                e.message
+            )?;
             return Ok(());
         }
         if let Some(r) = &p.registry {
             let from = match &r.key {
                 Some(k) => format!(
                     "from {k}{} ({})",
-                    if r.via_scope_config { ", via the `scope` config" } else { "" },
+                    if r.via_scope_config {
+                        ", via the `scope` config"
+                    } else {
+                        ""
+                    },
                     self.loc(r.file.as_deref(), r.line, r.layer.as_deref())
                 ),
                 None => "npm's built-in default".into(),
@@ -207,18 +251,41 @@ impl Ctx<'_> {
             };
             self.request(out, "tarball", &t.request, &extra)?;
         }
-        if let Some(pb) = &p.publish {
+        // a dependency's publish verdict is not the user's concern
+        let publish = p
+            .publish
+            .as_ref()
+            .filter(|_| p.source != Source::Dependency);
+        if let Some(pb) = publish {
             let reg = pb.registry.as_deref().unwrap_or("?");
-            let pc = if pb.publish_config { " (after publishConfig)" } else { "" };
+            let pc = if pb.publish_config {
+                " (after publishConfig)"
+            } else {
+                ""
+            };
             writeln!(out, "  {:<10} registry {reg}{pc}", "publish")?;
             if let Some(r) = &pb.ignored_publish_config_registry {
-                writeln!(out, "  {:<10} publishConfig.registry {r} is ignored: the scope is mapped (use publishConfig[\"@scope:registry\"])", "")?;
+                writeln!(
+                    out,
+                    "  {:<10} publishConfig.registry {r} is ignored: the scope is mapped (use publishConfig[\"@scope:registry\"])",
+                    ""
+                )?;
             }
             if let Some(k) = &pb.checked_key {
-                writeln!(out, "  {:<10} pre-check looks up exactly {k}:_authToken / :username+:_password / :_auth", "")?;
+                writeln!(
+                    out,
+                    "  {:<10} pre-check looks up exactly {k}:_authToken / :username+:_password / :_auth",
+                    ""
+                )?;
             }
             match &pb.error {
-                Some(e) => writeln!(out, "  {:<10} ✘ {}: {}", "", e.code.as_deref().unwrap_or("error"), crate::secret::redact_text(&e.message))?,
+                Some(e) => writeln!(
+                    out,
+                    "  {:<10} ✘ {}: {}",
+                    "",
+                    e.code.as_deref().unwrap_or("error"),
+                    crate::secret::redact_text(&e.message)
+                )?,
                 None => writeln!(out, "  {:<10} ✔ pre-check passes", "")?,
             }
             if let Some(w) = &pb.warning {
@@ -228,7 +295,13 @@ impl Ctx<'_> {
                 self.request(out, "", put, "")?;
             }
         }
-        self.near_misses(out, &p.near_misses)
+        let misses: Vec<NearMiss> = p
+            .near_misses
+            .iter()
+            .filter(|n| publish.is_some() || n.request != "publish")
+            .cloned()
+            .collect();
+        self.near_misses(out, &misses)
     }
 
     fn url(&self, out: &mut dyn Write, u: &UrlWhy) -> std::io::Result<()> {
@@ -273,7 +346,10 @@ pub fn write_human(
         writeln!(out, "note: {n}")?;
     }
     if why.packages.is_empty() && why.urls.is_empty() {
-        writeln!(out, "Nothing to explain: give a SPEC or --url, or run in a project with a package.json.")?;
+        writeln!(
+            out,
+            "Nothing to explain: give a SPEC or --url, or run in a project with a package.json."
+        )?;
     }
     for p in &why.packages {
         ctx.package(out, p)?;
@@ -295,11 +371,18 @@ pub fn write_human(
                 x.code.as_deref().unwrap_or("-"),
                 x.method.as_deref().unwrap_or(""),
                 x.status.map(|s| s.to_string()).unwrap_or_default(),
-                x.url.as_deref().map(crate::secret::redact_text).unwrap_or_default()
+                x.url
+                    .as_deref()
+                    .map(crate::secret::redact_text)
+                    .unwrap_or_default()
             )?;
             for (i, c) in f.causes.iter().enumerate() {
                 let loc = ctx.loc(c.file.as_deref(), c.line, None);
-                let loc = if loc.is_empty() { String::new() } else { format!("  [{loc}]") };
+                let loc = if loc.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{loc}]")
+                };
                 writeln!(out, "  {}. {}{loc}\n     {}", i + 1, c.title, c.detail)?;
             }
             writeln!(out)?;

@@ -43,35 +43,26 @@ pub struct ParsedLog {
     pub command: Option<String>,
 }
 
-static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+static PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^(?:\d+ |npm )?(?:verbose|silly|http|timing|info|notice|warn|error|WARN|ERR!)\s+")
-        .unwrap_or_else(|_| unreachable_regex())
+        .ok()
 });
-static HTTP_FETCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"fetch (GET|PUT|POST|DELETE|HEAD|PATCH) (\d{3}) (\S+)")
-        .unwrap_or_else(|_| unreachable_regex())
+static HTTP_FETCH: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"fetch (GET|PUT|POST|DELETE|HEAD|PATCH) (\d{3}) (\S+)").ok());
+static HTTP_ERROR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{3}) [A-Za-z][A-Za-z ]* - (GET|PUT|POST|DELETE|HEAD|PATCH) (\S+)").ok()
 });
-static HTTP_ERROR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{3}) [A-Za-z][A-Za-z ]* - (GET|PUT|POST|DELETE|HEAD|PATCH) (\S+)")
-        .unwrap_or_else(|_| unreachable_regex())
-});
-static CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bcode (E[A-Z0-9_]+)\b").unwrap_or_else(|_| unreachable_regex()));
-static NEED_AUTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"requires you to be logged in to (\S+)").unwrap_or_else(|_| unreachable_regex())
-});
-static COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"verbose title npm (\S+)|verbose argv "([^"]+)""#)
-        .unwrap_or_else(|_| unreachable_regex())
-});
-
-fn unreachable_regex() -> Regex {
-    // the patterns above are literals that compile; this keeps the code panic-free
-    Regex::new("$^").unwrap_or_else(|_| unreachable_regex())
-}
+static CODE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\bcode (E[A-Z0-9_]+)\b").ok());
+static NEED_AUTH: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"requires you to be logged in to (\S+)").ok());
+static COMMAND: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"verbose title npm (\S+)|verbose argv "([^"]+)""#).ok());
 
 fn strip_prefix(line: &str) -> &str {
-    PREFIX.find(line).map_or(line, |m| &line[m.end()..])
+    PREFIX
+        .as_ref()
+        .and_then(|r| r.find(line))
+        .map_or(line, |m| &line[m.end()..])
 }
 
 /// Strips `(cache …)`-style trailing punctuation from a logged URL.
@@ -87,30 +78,51 @@ pub fn parse(text: &str) -> ParsedLog {
     for raw in text.lines() {
         let line = strip_prefix(raw.trim_end());
         if log.command.is_none() {
-            if let Some(c) = COMMAND.captures(raw) {
-                log.command = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string());
+            if let Some(c) = COMMAND.as_ref().and_then(|r| r.captures(raw)) {
+                log.command = c
+                    .get(1)
+                    .or_else(|| c.get(2))
+                    .map(|m| m.as_str().to_string());
             }
         }
-        if let Some(c) = HTTP_FETCH.captures(line) {
+        if let Some(c) = HTTP_FETCH.as_ref().and_then(|r| r.captures(line)) {
             let status: u16 = c[2].parse().unwrap_or(0);
             if status >= 400 {
-                push(&mut log, Some(&c[1]), Some(clean_url(&c[3])), Some(status), None);
+                push(
+                    &mut log,
+                    Some(&c[1]),
+                    Some(clean_url(&c[3])),
+                    Some(status),
+                    None,
+                );
             }
             continue;
         }
-        if let Some(c) = HTTP_ERROR.captures(line) {
+        if let Some(c) = HTTP_ERROR.as_ref().and_then(|r| r.captures(line)) {
             let status: u16 = c[1].parse().unwrap_or(0);
             if status >= 400 && c[3].contains("://") {
-                push(&mut log, Some(&c[2]), Some(clean_url(&c[3])), Some(status), None);
+                push(
+                    &mut log,
+                    Some(&c[2]),
+                    Some(clean_url(&c[3])),
+                    Some(status),
+                    None,
+                );
             }
         }
-        if let Some(c) = NEED_AUTH.captures(line) {
-            push(&mut log, None, Some(clean_url(&c[1])), None, Some("ENEEDAUTH"));
+        if let Some(c) = NEED_AUTH.as_ref().and_then(|r| r.captures(line)) {
+            push(
+                &mut log,
+                None,
+                Some(clean_url(&c[1])),
+                None,
+                Some("ENEEDAUTH"),
+            );
         }
         if line.contains("Invalid auth configuration found") {
             push(&mut log, None, None, None, Some("ERR_INVALID_AUTH"));
         }
-        if let Some(c) = CODE.captures(line) {
+        if let Some(c) = CODE.as_ref().and_then(|r| r.captures(line)) {
             log.error_code = Some(c[1].to_string());
         }
         if let Some(uri) = line.strip_prefix("URI: ") {
@@ -209,9 +221,10 @@ impl ParsedLog {
     /// Whether a publish failed (a PUT, or ENEEDAUTH).
     #[must_use]
     pub fn publish_failed(&self) -> bool {
-        self.failures.iter().any(|f| {
-            f.method.as_deref() == Some("PUT") || f.code.as_deref() == Some("ENEEDAUTH")
-        }) || self.command.as_deref() == Some("publish")
+        self.failures
+            .iter()
+            .any(|f| f.method.as_deref() == Some("PUT") || f.code.as_deref() == Some("ENEEDAUTH"))
+            || self.command.as_deref() == Some("publish")
     }
 }
 
@@ -322,7 +335,12 @@ fn host_of(url: &str) -> String {
 }
 
 /// Registry-specific hints for a host.
-fn registry_hints(url: &str, status: Option<u16>, method: Option<&str>, config: &Config) -> Vec<Cause> {
+fn registry_hints(
+    url: &str,
+    status: Option<u16>,
+    method: Option<&str>,
+    config: &Config,
+) -> Vec<Cause> {
     let host = host_of(url);
     let mut out = Vec::new();
     let is_put = method == Some("PUT");
@@ -378,11 +396,17 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
             .unwrap_or_default();
         if let Some(v) = &why.validation {
             causes.push(cause(
-                format!("config is invalid: {}", v.code.as_deref().unwrap_or("error")),
+                format!(
+                    "config is invalid: {}",
+                    v.code.as_deref().unwrap_or("error")
+                ),
                 format!("npm aborts every command before any request: {}", v.message),
             ));
         }
-        let found = f.url.as_deref().and_then(|u| find_request(why, u, f.method.as_deref()));
+        let found = f
+            .url
+            .as_deref()
+            .and_then(|u| find_request(why, u, f.method.as_deref()));
         match code.as_str() {
             "ENEEDAUTH" => {
                 for p in &why.packages {
@@ -445,10 +469,17 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
             }
             if f.status == Some(404) {
                 for p in &why.packages {
-                    if p.registry.as_ref().is_some_and(|r| r.key.as_deref() != Some("registry") && r.key.is_some()) {
+                    if p.registry
+                        .as_ref()
+                        .is_some_and(|r| r.key.as_deref() != Some("registry") && r.key.is_some())
+                    {
                         continue;
                     }
-                    if p.spec.starts_with('@') && req.url.as_deref().is_some_and(|u| p.packument.as_ref().and_then(|x| x.url.as_deref()) == Some(u)) {
+                    if p.spec.starts_with('@')
+                        && req.url.as_deref().is_some_and(|u| {
+                            p.packument.as_ref().and_then(|x| x.url.as_deref()) == Some(u)
+                        })
+                    {
                         causes.push(cause(
                             "the scope is not mapped to a registry",
                             format!("`{}` resolves through the default registry; add `@scope:registry=<url>`", p.spec),
@@ -458,14 +489,32 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
             }
             let want_publish = f.method.as_deref() == Some("PUT");
             for p in &why.packages {
-                for n in p.near_misses.iter().filter(|n| (n.request == "publish") == want_publish) {
-                    causes.push(at(cause(format!("`{}` almost matched ({})", n.key, n.reason.code()), format!("{} — fix: {}", n.message, n.fix)), n.file.clone(), n.line));
+                for n in p
+                    .near_misses
+                    .iter()
+                    .filter(|n| (n.request == "publish") == want_publish)
+                {
+                    causes.push(at(
+                        cause(
+                            format!("`{}` almost matched ({})", n.key, n.reason.code()),
+                            format!("{} — fix: {}", n.message, n.fix),
+                        ),
+                        n.file.clone(),
+                        n.line,
+                    ));
                 }
             }
             for u in &why.urls {
                 if u.request.url == req.url {
                     for n in &u.near_misses {
-                        causes.push(at(cause(format!("`{}` almost matched ({})", n.key, n.reason.code()), format!("{} — fix: {}", n.message, n.fix)), n.file.clone(), n.line));
+                        causes.push(at(
+                            cause(
+                                format!("`{}` almost matched ({})", n.key, n.reason.code()),
+                                format!("{} — fix: {}", n.message, n.fix),
+                            ),
+                            n.file.clone(),
+                            n.line,
+                        ));
                     }
                 }
             }
@@ -476,7 +525,12 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
         }
         for (uri, key) in &log.scoped_auth_warnings {
             if f.url.as_deref() == Some(uri.as_str()) {
-                causes.push(cause("npm warned: auth present for scoped registry", format!("the credential `{key}` belongs to the scope registry's host, not to {uri}")));
+                causes.push(cause(
+                    "npm warned: auth present for scoped registry",
+                    format!(
+                        "the credential `{key}` belongs to the scope registry's host, not to {uri}"
+                    ),
+                ));
             }
         }
         let mut seen = Vec::new();
@@ -521,6 +575,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn patterns_compile() {
+        for re in [
+            &PREFIX,
+            &HTTP_FETCH,
+            &HTTP_ERROR,
+            &CODE,
+            &NEED_AUTH,
+            &COMMAND,
+        ] {
+            assert!(re.is_some());
+        }
+    }
+
+    #[test]
     fn parses_debug_log_lines() {
         let text = "0 verbose cli /usr/bin/node npm\n\
                     12 http fetch GET 401 http://127.0.0.1:4873/@acme%2fui 5ms (cache skip)\n\
@@ -541,14 +609,26 @@ mod tests {
         let log = parse(text);
         assert_eq!(log.failures.len(), 1);
         assert_eq!(log.failures[0].code.as_deref(), Some("ENEEDAUTH"));
-        assert_eq!(log.failures[0].url.as_deref(), Some("https://r.example/npm"));
+        assert_eq!(
+            log.failures[0].url.as_deref(),
+            Some("https://r.example/npm")
+        );
         assert!(log.publish_failed());
     }
 
     #[test]
     fn package_names_from_urls() {
-        assert_eq!(package_from_url("https://r/npm/@s%2fp").as_deref(), Some("@s/p"));
-        assert_eq!(package_from_url("https://r/@s/p/-/p-1.0.0.tgz").as_deref(), Some("@s/p"));
-        assert_eq!(package_from_url("https://r/lodash/-/lodash-1.tgz").as_deref(), Some("lodash"));
+        assert_eq!(
+            package_from_url("https://r/npm/@s%2fp").as_deref(),
+            Some("@s/p")
+        );
+        assert_eq!(
+            package_from_url("https://r/@s/p/-/p-1.0.0.tgz").as_deref(),
+            Some("@s/p")
+        );
+        assert_eq!(
+            package_from_url("https://r/lodash/-/lodash-1.tgz").as_deref(),
+            Some("lodash")
+        );
     }
 }

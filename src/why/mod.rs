@@ -171,14 +171,11 @@ impl WhyReport {
         }
         // a publish verdict counts for the project's own package only: `why
         // lodash` explains installs, not whether you may publish lodash
-        let req_ok = |r: &Request| {
-            r.error.is_none()
-                && r.auth.as_ref().is_none_or(|a| !a.env_unset())
-        };
+        let req_ok =
+            |r: &Request| r.error.is_none() && r.auth.as_ref().is_none_or(|a| !a.env_unset());
         self.packages.iter().all(|p| {
             p.error.is_none()
-                && p
-                    .near_misses
+                && p.near_misses
                     .iter()
                     .all(|n| n.request == "publish" && p.source != Source::Project)
                 && p.packument.as_ref().is_none_or(req_ok)
@@ -266,7 +263,11 @@ pub fn project_specs(project: Option<&serde_json::Value>) -> Vec<(String, Source
     let Some(pkg) = project else {
         return out;
     };
-    let Some(name) = pkg.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) else {
+    let Some(name) = pkg
+        .get("name")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
         return out;
     };
     let version = pkg

@@ -170,7 +170,13 @@ fn registrable(host: &str) -> String {
     labels.into_iter().rev().collect::<Vec<_>>().join(".")
 }
 
-fn make(c: &Candidate, request: &'static str, reason: Reason, message: String, fix: String) -> NearMiss {
+fn make(
+    c: &Candidate,
+    request: &'static str,
+    reason: Reason,
+    message: String,
+    fix: String,
+) -> NearMiss {
     let layer = if c.workspace {
         Some("workspace (ignored)".to_string())
     } else {
@@ -236,7 +242,10 @@ fn for_request_named(
                     &c,
                     request,
                     Reason::Shadowed,
-                    format!("a higher layer sets `{}` to an empty value, which hides this one", c.key),
+                    format!(
+                        "a higher layer sets `{}` to an empty value, which hides this one",
+                        c.key
+                    ),
                     format!("remove the empty `{}` from the higher layer", c.key),
                 ));
             } else if c.winner && c.suffix == "username" {
@@ -245,7 +254,10 @@ fn for_request_named(
                     request,
                     Reason::Incomplete,
                     "`username` is only used together with `_password` at the same key".into(),
-                    format!("add `{}` (base64 of the password)", fix_key(&c.prefix).replace(":username", ":_password")),
+                    format!(
+                        "add `{}` (base64 of the password)",
+                        fix_key(&c.prefix).replace(":username", ":_password")
+                    ),
                 ));
             }
             continue;
@@ -273,7 +285,13 @@ fn for_request_named(
         if lower == host && khost != lower {
             let fixed = c.prefix.replacen(&khost, &lower, 1);
             if walk.contains(&fixed) {
-                out.push(make(&c, request, Reason::Case, "host names in keys must be lower case (npm compares keys exactly)".into(), format!("write the key as `{}`", fix_key(&fixed))));
+                out.push(make(
+                    &c,
+                    request,
+                    Reason::Case,
+                    "host names in keys must be lower case (npm compares keys exactly)".into(),
+                    format!("write the key as `{}`", fix_key(&fixed)),
+                ));
                 continue;
             }
         }
@@ -284,7 +302,11 @@ fn for_request_named(
                     request,
                     Reason::OtherHost,
                     format!("the key is for host `{khost}`, the request goes to `{host}`"),
-                    format!("add a credential for `//{}{}/`", host, port.as_deref().map(|p| format!(":{p}")).unwrap_or_default()),
+                    format!(
+                        "add a credential for `//{}{}/`",
+                        host,
+                        port.as_deref().map(|p| format!(":{p}")).unwrap_or_default()
+                    ),
                 ));
             }
             continue;
@@ -296,7 +318,10 @@ fn for_request_named(
                     &c,
                     request,
                     Reason::DefaultPort,
-                    format!("URLs drop the default port :{}, so a key with it never matches", kport.as_deref().unwrap_or_default()),
+                    format!(
+                        "URLs drop the default port :{}, so a key with it never matches",
+                        kport.as_deref().unwrap_or_default()
+                    ),
                     format!("write the key as `{}`", fix_key(&fixed)),
                 ));
             } else {
@@ -319,9 +344,9 @@ fn for_request_named(
             continue;
         }
         // same host and port, another path
-        let reg_no_slash = registry.filter(|r| !r.ends_with('/')).and_then(|r| {
-            crate::config::nerf_dart::request_key(r).ok()
-        });
+        let reg_no_slash = registry
+            .filter(|r| !r.ends_with('/'))
+            .and_then(|r| crate::config::nerf_dart::request_key(r).ok());
         if let Some(rk) = reg_no_slash.filter(|rk| format!("{rk}/") == c.prefix) {
             out.push(make(
                 &c,
@@ -336,8 +361,18 @@ fn for_request_named(
             &c,
             request,
             Reason::OtherPath,
-            format!("the key is for path `{kpath}`, the request path is `{}`", parsed.path()),
-            format!("add `{}` (or key the credential to a common parent path)", fix_key(walk.iter().find(|w| w.ends_with('/')).map_or(c.prefix.as_str(), String::as_str))),
+            format!(
+                "the key is for path `{kpath}`, the request path is `{}`",
+                parsed.path()
+            ),
+            format!(
+                "add `{}` (or key the credential to a common parent path)",
+                fix_key(
+                    walk.iter()
+                        .find(|w| w.ends_with('/'))
+                        .map_or(c.prefix.as_str(), String::as_str)
+                )
+            ),
         ));
     }
     out
@@ -372,7 +407,10 @@ fn for_publish(ctx: &Ctx<'_>, registry: &str, checked: &str) -> Vec<NearMiss> {
             &c,
             "publish",
             Reason::ExactKey,
-            format!("npm publish looks up exactly `{checked}:…` (no walk up the path), not `{}:…`", c.prefix),
+            format!(
+                "npm publish looks up exactly `{checked}:…` (no walk up the path), not `{}:…`",
+                c.prefix
+            ),
             fix,
         ));
     }
@@ -400,13 +438,28 @@ fn for_registry(ctx: &Ctx<'_>, spec: &PackageArg) -> Vec<NearMiss> {
                     workspace: false,
                     winner: true,
                 };
-                out.push(make(&c, "registry", Reason::Case, format!("scope keys are case-sensitive: `{}` does not map `{scope}`", s.key), format!("write the key as `{want}`")));
+                out.push(make(
+                    &c,
+                    "registry",
+                    Reason::Case,
+                    format!(
+                        "scope keys are case-sensitive: `{}` does not map `{scope}`",
+                        s.key
+                    ),
+                    format!("write the key as `{want}`"),
+                ));
             }
         }
     }
     for c in candidates(ctx) {
         if c.workspace && c.suffix == "registry" && format!("{}:registry", c.prefix) == want {
-            out.push(make(&c, "registry", Reason::WorkspaceIgnored, "npm ignores `.npmrc` files inside workspace folders".into(), "move this line to the workspace root's .npmrc (or ~/.npmrc)".into()));
+            out.push(make(
+                &c,
+                "registry",
+                Reason::WorkspaceIgnored,
+                "npm ignores `.npmrc` files inside workspace folders".into(),
+                "move this line to the workspace root's .npmrc (or ~/.npmrc)".into(),
+            ));
         }
     }
     out
@@ -442,7 +495,10 @@ pub fn for_package(ctx: &Ctx<'_>, p: &PackageWhy, spec: &PackageArg) -> Vec<Near
 fn dedup(v: Vec<NearMiss>) -> Vec<NearMiss> {
     let mut out: Vec<NearMiss> = Vec::new();
     for m in v {
-        if !out.iter().any(|o| o.key == m.key && o.reason == m.reason && o.line == m.line && o.file == m.file) {
+        if !out
+            .iter()
+            .any(|o| o.key == m.key && o.reason == m.reason && o.line == m.line && o.file == m.file)
+        {
             out.push(m);
         }
     }

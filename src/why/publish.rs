@@ -5,8 +5,8 @@
 use super::{Ctx, ErrorInfo, Request, credential, wire_url};
 use crate::auth::{FlatOpts, Overrides, credentials_by_uri_with, get_auth, pick_registry};
 use crate::config::nerf_dart::nerf_dart;
-use crate::config::{Config, Layer};
 use crate::config::validate::Validation;
+use crate::config::{Config, Layer};
 use crate::spec::js_trim;
 use crate::spec::npa::resolve;
 use crate::value::Value;

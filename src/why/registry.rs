@@ -37,8 +37,7 @@ pub fn choose(ctx: &Ctx<'_>, spec: &PackageArg) -> RegistryChoice {
         .as_deref()
         .map(|s| format!("@{}:registry", s.trim_start_matches('@')));
     RegistryChoice {
-        via_scope_config: key.as_deref().is_some_and(|k| k != "registry")
-            && key != own_scope_key,
+        via_scope_config: key.as_deref().is_some_and(|k| k != "registry") && key != own_scope_key,
         url,
         file: layer
             .filter(|l| l.is_file())
@@ -91,6 +90,9 @@ mod tests {
             packument_url("https://h/x/npm//", &spec),
             "https://h/x/npm/@acme%2fui"
         );
-        assert_eq!(packument_url("https://h/x/npm", &spec), "https://h/x/npm/@acme%2fui");
+        assert_eq!(
+            packument_url("https://h/x/npm", &spec),
+            "https://h/x/npm/@acme%2fui"
+        );
     }
 }

@@ -62,7 +62,11 @@ fn tarball_json(t: Option<&TarballRequest>) -> J {
     if let (Some(o), Some(t)) = (v.as_object_mut(), t) {
         o.insert(
             "from".into(),
-            json!(if t.from_lockfile { "lockfile" } else { "packument" }),
+            json!(if t.from_lockfile {
+                "lockfile"
+            } else {
+                "packument"
+            }),
         );
         o.insert("resolved".into(), json!(t.resolved));
     }

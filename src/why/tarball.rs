@@ -40,7 +40,9 @@ pub fn lock_entry(local_prefix: &Path, name: &str) -> Option<LockEntry> {
         .iter()
         .find_map(|f| {
             let path = local_prefix.join(f);
-            crate::manifest::read_json_file(&path).ok().map(|v| (path, v))
+            crate::manifest::read_json_file(&path)
+                .ok()
+                .map(|v| (path, v))
         })?;
     let truthy = |v: Option<&serde_json::Value>| {
         v.and_then(|x| x.as_str())
@@ -52,7 +54,10 @@ pub fn lock_entry(local_prefix: &Path, name: &str) -> Option<LockEntry> {
         let resolved = truthy(e.get("resolved"))?;
         Some(LockEntry {
             resolved,
-            version: e.get("version").and_then(|v| v.as_str()).map(str::to_string),
+            version: e
+                .get("version")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
             file: file.clone(),
         })
     };
@@ -132,11 +137,16 @@ fn has_path_prefix(pathname: &str, prefix: &str) -> bool {
 pub fn registry_resolved(resolved: &str, registry: &str, rrh: &str) -> Option<String> {
     let mut r = Url::parse(resolved).ok()?;
     let reg = Url::parse(registry).ok()?;
-    let registry_path = reg.path().strip_suffix('/').unwrap_or(reg.path()).to_string();
+    let registry_path = reg
+        .path()
+        .strip_suffix('/')
+        .unwrap_or(reg.path())
+        .to_string();
     let match_url = Url::parse(rrh).ok();
-    let match_host = match_url
-        .as_ref()
-        .map_or_else(|| rrh.to_string(), |m| m.host_str().unwrap_or("").to_string());
+    let match_host = match_url.as_ref().map_or_else(
+        || rrh.to_string(),
+        |m| m.host_str().unwrap_or("").to_string(),
+    );
     let match_path = match_url
         .as_ref()
         .map(|m| m.path().strip_suffix('/').unwrap_or(m.path()).to_string());
@@ -155,7 +165,10 @@ pub fn registry_resolved(resolved: &str, registry: &str, rrh: &str) -> Option<St
     let path = r.path().to_string();
     match match_path.as_deref() {
         Some(mp) if !mp.is_empty() => {
-            r.set_path(&format!("{registry_path}{}", &path[mp.len().min(path.len())..]));
+            r.set_path(&format!(
+                "{registry_path}{}",
+                &path[mp.len().min(path.len())..]
+            ));
         }
         _ => {
             if !registry_path.is_empty() && !has_path_prefix(&path, &registry_path) {
@@ -188,7 +201,12 @@ pub fn pacote_remote_resolved(resolved: &str, registry: &str, rrh: &str) -> Stri
 /// The tarball request `npm install` makes for the node `name` with
 /// lockfile/packument URL `resolved`.
 #[must_use]
-pub fn install_request(ctx: &Ctx<'_>, name: &str, resolved: &str, from_lockfile: bool) -> TarballRequest {
+pub fn install_request(
+    ctx: &Ctx<'_>,
+    name: &str,
+    resolved: &str,
+    from_lockfile: bool,
+) -> TarballRequest {
     let flat = ctx.flat();
     let registry = arborist_registry(&flat);
     let rrh = replace_registry_host(&flat);
@@ -203,9 +221,7 @@ pub fn install_request(ctx: &Ctx<'_>, name: &str, resolved: &str, from_lockfile:
                 message: "invalid or damaged lockfile detected".into(),
             }),
         ),
-        Some(rr)
-            if Url::parse(&rr).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) =>
-        {
+        Some(rr) if Url::parse(&rr).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) => {
             let fetched = pacote_remote_resolved(&rr, &registry, &rrh);
             let scope = name
                 .starts_with('@')
@@ -263,7 +279,10 @@ mod tests {
             registry_resolved(u, "https://h:8443/npm/", "always").as_deref(),
             Some("https://h:8443/npm/x/-/x-1.0.0.tgz")
         );
-        assert_eq!(registry_resolved(u, "https://h/", "never").as_deref(), Some(u));
+        assert_eq!(
+            registry_resolved(u, "https://h/", "never").as_deref(),
+            Some(u)
+        );
         assert_eq!(registry_resolved("not a url", "https://h/", "always"), None);
     }
 
