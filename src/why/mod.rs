@@ -132,6 +132,8 @@ pub struct PackageWhy {
     pub packument: Option<Request>,
     /// The tarball GET of `npm install`/`npm ci`.
     pub tarball: Option<tarball::TarballRequest>,
+    /// The tarball GET of `npm pack <spec>` (bare URL, no scope).
+    pub pack: Option<Request>,
     /// `npm publish` of this package.
     pub publish: Option<PublishView>,
     /// Credentials that almost matched one of the requests above.
@@ -331,6 +333,7 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
         registry: None,
         packument: None,
         tarball: None,
+        pack: None,
         publish: None,
         near_misses: Vec::new(),
     };
@@ -361,6 +364,12 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
             .map(|_| tarball::conventional_url(&choice.url, &real_name, &version)),
     };
     out.tarball = resolved.map(|r| tarball::install_request(ctx, &name, &r, entry.is_some()));
+    out.pack = packument.as_ref().filter(|p| p.url.is_some()).map(|_| {
+        tarball::pack_request(
+            ctx,
+            &tarball::conventional_url(&choice.url, &real_name, &version),
+        )
+    });
     out.publish = Some(publish::explain(ctx, &real_name, &version));
     out.packument = packument;
     out.registry = Some(choice);

@@ -251,6 +251,27 @@ pub fn install_request(
     }
 }
 
+/// The tarball `npm pack <spec>` / `npm cache add` fetches: pacote with the
+/// bare URL as spec (no scope for the same-host fallback), npm's flat
+/// options (registry not normalised) and pacote's own rewrite.
+#[must_use]
+pub fn pack_request(ctx: &Ctx<'_>, resolved: &str) -> Request {
+    let flat = ctx.flat();
+    let registry = flat
+        .registry()
+        .unwrap_or_else(|| "https://registry.npmjs.org".to_string());
+    let fetched = pacote_remote_resolved(resolved, &registry, &replace_registry_host(&flat));
+    match get_auth(&fetched, &flat, None) {
+        Ok(auth) => Request {
+            url: Some(wire_url(&fetched)),
+            method: "GET",
+            auth: Some(credential::view(ctx, &flat, &auth, None)),
+            error: None,
+        },
+        Err(_) => Request::failed("GET", Some(ErrorInfo::invalid_url())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
