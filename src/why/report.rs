@@ -59,16 +59,11 @@ fn request_json(r: Option<&Request>) -> J {
 
 fn tarball_json(t: Option<&TarballRequest>) -> J {
     let mut v = request_json(t.map(|t| &t.request));
-    if let (Some(o), Some(t)) = (v.as_object_mut(), t) {
-        o.insert(
-            "from".into(),
-            json!(if t.from_lockfile {
-                "lockfile"
-            } else {
-                "packument"
-            }),
-        );
-        o.insert("resolved".into(), json!(t.resolved));
+    if let Some(o) = v.as_object_mut() {
+        let lockfile = t.is_some_and(|t| t.from_lockfile);
+        let from = if lockfile { "lockfile" } else { "packument" };
+        o.insert("from".into(), json!(from));
+        o.insert("resolved".into(), json!(t.map(|t| &t.resolved)));
     }
     v
 }
@@ -119,6 +114,7 @@ fn package_json(p: &PackageWhy) -> J {
         "registry": registry_json(p.registry.as_ref()),
         "packument": request_json(p.packument.as_ref()),
         "tarball": tarball_json(p.tarball.as_ref()),
+        "pack": request_json(p.pack.as_ref()),
         "publish": publish_json(p.publish.as_ref()),
         "near_misses": p.near_misses.iter().map(near_miss_json).collect::<Vec<_>>(),
     })
