@@ -405,3 +405,6 @@ fn explain_url(ctx: &Ctx<'_>, u: &str) -> UrlWhy {
         near_misses,
     }
 }
+
+#[cfg(test)]
+mod tests;
