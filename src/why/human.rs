@@ -388,13 +388,19 @@ pub fn write_human(
             writeln!(out)?;
         }
     }
-    writeln!(
-        out,
-        "{}",
-        if why.is_ok() {
-            "✔ every request carries the credential it needs"
-        } else {
-            "✘ some requests would fail (see above)"
+    let problems = why.problems();
+    if problems.is_empty() {
+        writeln!(out, "✔ every request carries the credential it needs")
+    } else {
+        writeln!(
+            out,
+            "✘ {} problem{}:",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        )?;
+        for p in problems {
+            writeln!(out, "  - {}", crate::secret::redact_text(&p))?;
         }
-    )
+        Ok(())
+    }
 }

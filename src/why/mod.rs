@@ -162,32 +162,90 @@ pub struct WhyReport {
 }
 
 impl WhyReport {
-    /// Whether every request would carry the credential it needs: no
-    /// validation error, no request error, no near miss, no credential
-    /// that reads an unset `${VAR}`, and `npm publish` of the project's own
-    /// package passes npm's pre-check.
+    /// Whether every request would carry the credential it needs (see
+    /// [`WhyReport::problems`]).
     #[must_use]
     pub fn is_ok(&self) -> bool {
-        if self.validation.is_some() {
-            return false;
+        self.problems().is_empty()
+    }
+
+    /// What is wrong, one line each: a validation error, a request error, a
+    /// credential that reads an unset `${VAR}`, a near miss of a request
+    /// without credential, and `npm publish` of the project's own package
+    /// failing (a publish verdict counts for the project's own package only:
+    /// `why lodash` explains installs, not whether you may publish lodash).
+    #[must_use]
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.validation {
+            out.push(format!(
+                "npm aborts every command: {}",
+                v.code.as_deref().unwrap_or("config error")
+            ));
         }
-        // a publish verdict counts for the project's own package only: `why
-        // lodash` explains installs, not whether you may publish lodash
-        let req_ok =
-            |r: &Request| r.error.is_none() && r.auth.as_ref().is_none_or(|a| !a.env_unset());
-        self.packages.iter().all(|p| {
-            p.error.is_none()
-                && p.near_misses
-                    .iter()
-                    .all(|n| n.request == "publish" && p.source != Source::Project)
-                && p.packument.as_ref().is_none_or(req_ok)
-                && p.tarball.as_ref().is_none_or(|t| req_ok(&t.request))
-                && (p.source != Source::Project
-                    || p.publish.as_ref().is_none_or(|x| x.error.is_none()))
-        }) && self
-            .urls
-            .iter()
-            .all(|u| req_ok(&u.request) && u.near_misses.is_empty())
+        let req = |what: &str, r: &Request, out: &mut Vec<String>| {
+            if let Some(e) = &r.error {
+                out.push(format!(
+                    "{what}: {}",
+                    e.code.as_deref().unwrap_or(&e.message)
+                ));
+            } else if let Some(s) = r.auth.as_ref().filter(|a| a.env_unset()) {
+                let name = s
+                    .source
+                    .as_ref()
+                    .and_then(|x| x.env.as_ref())
+                    .map_or("", |e| e.name.as_str());
+                out.push(format!("{what}: sends the literal ${{{name}}} (unset)"));
+            }
+        };
+        for p in &self.packages {
+            if let Some(e) = &p.error {
+                out.push(format!("{}: {}", p.spec, e.message));
+                continue;
+            }
+            let own = p.source == Source::Project || p.publish.as_ref().is_some_and(|x| x.project);
+            if let Some(r) = &p.packument {
+                req(&format!("{} packument", p.spec), r, &mut out);
+            }
+            if let Some(t) = &p.tarball {
+                req(&format!("{} tarball", p.spec), &t.request, &mut out);
+            }
+            if let Some(e) = p
+                .publish
+                .as_ref()
+                .and_then(|x| x.error.as_ref())
+                .filter(|_| own)
+            {
+                out.push(format!(
+                    "npm publish {}: {}",
+                    p.spec,
+                    e.code.as_deref().unwrap_or(&e.message)
+                ));
+            }
+            for n in &p.near_misses {
+                if n.request != "publish" || own {
+                    out.push(format!(
+                        "{} {}: near miss {} ({})",
+                        p.spec,
+                        n.request,
+                        n.key,
+                        n.reason.code()
+                    ));
+                }
+            }
+        }
+        for u in &self.urls {
+            req(&u.input, &u.request, &mut out);
+            for n in &u.near_misses {
+                out.push(format!(
+                    "{}: near miss {} ({})",
+                    u.input,
+                    n.key,
+                    n.reason.code()
+                ));
+            }
+        }
+        out
     }
 }
 

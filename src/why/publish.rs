@@ -23,6 +23,8 @@ pub struct PublishView {
     pub checked_key: Option<String>,
     /// The PUT (made even when the pre-check fails, as a what-if).
     pub put: Option<Request>,
+    /// The package is the project's own (`npm publish` in the directory).
+    pub project: bool,
     /// The package's `publishConfig` was applied (directory publish).
     pub publish_config: bool,
     /// `publishConfig.registry`, when the mapped scope made npm ignore it.
@@ -106,6 +108,7 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         error: None,
         checked_key: None,
         put: None,
+        project: false,
         publish_config: false,
         ignored_publish_config_registry: None,
         warning: None,
@@ -124,6 +127,7 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         ),
         None => (version.to_string(), None),
     };
+    view.project = project.is_some();
     view.publish_config = pubcfg.is_some();
     let overrides = pubcfg.map_or_else(Overrides::new, |c| publish_config_overrides(ctx.config, c));
     let pkg_json: Option<PathBuf> = pubcfg.map(|_| ctx.config.cwd.join("package.json"));
