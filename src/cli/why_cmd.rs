@@ -81,7 +81,9 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         WhyFormat::Json => {
             let mut doc = report::to_json(&why);
             if let (Some(d), Some(o)) = (&diagnosis, doc.as_object_mut()) {
-                o.insert("log".into(), log::diagnosis_json(d));
+                let mut l = log::diagnosis_json(d);
+                crate::why::scrub::scrub_json(&mut l);
+                o.insert("log".into(), l);
             }
             serde_json::to_string_pretty(&doc)
                 .map_err(std::io::Error::other)
@@ -89,7 +91,13 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         }
         WhyFormat::Human => {
             let color = super::output::use_color(env);
-            report::write_human(&why, diagnosis.as_ref(), &config.cwd, color, out)
+            let mut buf = Vec::new();
+            report::write_human(&why, diagnosis.as_ref(), &config.cwd, color, &mut buf).and_then(
+                |()| {
+                    let text = String::from_utf8_lossy(&buf);
+                    out.write_all(crate::why::scrub::scrub(&text).as_bytes())
+                },
+            )
         }
     };
     if let Err(e) = result {

@@ -13,7 +13,8 @@
 //! - [`credential`]: what a request carries and where each key came from;
 //! - [`near_miss`]: credentials that almost matched, and why not;
 //! - [`log`]: failing requests found in an npm debug log;
-//! - [`report`]: the JSON document; [`human`]: the human report.
+//! - [`report`]: the JSON document; [`human`]: the human report;
+//! - [`scrub`]: no secret leaves through a string npm prints verbatim.
 
 pub mod credential;
 pub mod human;
@@ -22,6 +23,7 @@ pub mod near_miss;
 pub mod publish;
 pub mod registry;
 pub mod report;
+pub mod scrub;
 pub mod tarball;
 
 use crate::auth::FlatOpts;

@@ -37,6 +37,9 @@ pub enum Reason {
     WorkspaceIgnored,
     /// `npm publish` looks up exactly `nerfDart(registry)`.
     ExactKey,
+    /// A second setting written on the registry's line became part of the
+    /// registry URL (an ini line holds one setting).
+    SameLine,
 }
 
 impl Reason {
@@ -55,6 +58,7 @@ impl Reason {
             Reason::Incomplete => "incomplete",
             Reason::WorkspaceIgnored => "workspace-npmrc-ignored",
             Reason::ExactKey => "publish-exact-key",
+            Reason::SameLine => "one-setting-per-line",
         }
     }
 }
@@ -447,6 +451,30 @@ fn for_registry(ctx: &Ctx<'_>, spec: &PackageArg) -> Vec<NearMiss> {
                         s.key
                     ),
                     format!("write the key as `{want}`"),
+                ));
+            }
+        }
+    }
+    if let Some(s) = ctx.config.setting(&want) {
+        let v = s.value.js_string();
+        if let Some((_, rest)) = v.split_once(char::is_whitespace) {
+            if rest.contains("//") && rest.contains('=') {
+                let c = Candidate {
+                    key: s.key.clone(),
+                    prefix: String::new(),
+                    suffix: "registry".into(),
+                    truthy: true,
+                    layer: Some(s.origin.layer),
+                    origin: Some(s.origin.clone()),
+                    workspace: false,
+                    winner: true,
+                };
+                out.push(make(
+                    &c,
+                    "registry",
+                    Reason::SameLine,
+                    "an ini line holds one setting: the credential written after the URL became part of the registry URL".into(),
+                    "put the `//…:_authToken=…` setting on its own line".into(),
                 ));
             }
         }

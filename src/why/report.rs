@@ -129,9 +129,15 @@ fn url_json(u: &UrlWhy) -> J {
     })
 }
 
-/// The whole document (schema 1).
+/// The whole document (schema 1), every string scrubbed of secrets.
 #[must_use]
 pub fn to_json(r: &WhyReport) -> J {
+    let mut doc = document(r);
+    super::scrub::scrub_json(&mut doc);
+    doc
+}
+
+fn document(r: &WhyReport) -> J {
     json!({
         "schema": 1,
         "validation": {"error": error_json(r.validation.as_ref())},
