@@ -55,7 +55,9 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         Some(path) => match read_log(path) {
             Ok(text) => {
                 let l = log::parse(&text);
-                for f in &l.failures {
+                // explain the URLs of failing requests (not the registry
+                // of an ENEEDAUTH, which npm never requested)
+                for f in l.failures.iter().filter(|f| f.method.is_some()) {
                     if let Some(u) = &f.url {
                         if !input.urls.contains(u) {
                             input.urls.push(u.clone());
