@@ -11,6 +11,12 @@
 use crate::config::nerf_dart::{InvalidUrl, host_with_port, nerf_dart, request_key};
 use crate::config::{Config, Setting};
 use crate::value::Value;
+use std::collections::BTreeMap;
+
+/// Flat options layered over the config for one request: `publishConfig`
+/// keys, arborist's normalised `registry`, or the registry
+/// npm-registry-fetch substitutes for a relative URI.
+pub type Overrides = BTreeMap<String, Value>;
 
 /// npm-registry-fetch's default registry.
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
@@ -18,13 +24,35 @@ pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
 /// The flat options a request sees.
 #[derive(Debug, Clone, Copy)]
 pub struct FlatOpts<'a> {
+    /// The loaded config (pre-validation values, as npm's flat options).
     pub config: &'a Config,
+    /// Values that replace the config's for this request.
+    pub overrides: Option<&'a Overrides>,
 }
 
 impl<'a> FlatOpts<'a> {
+    /// The flat options of `config` as npm builds them.
     #[must_use]
     pub fn new(config: &'a Config) -> FlatOpts<'a> {
-        FlatOpts { config }
+        FlatOpts {
+            config,
+            overrides: None,
+        }
+    }
+
+    /// The same options with `overrides` on top.
+    #[must_use]
+    pub fn with(self, overrides: &'a Overrides) -> FlatOpts<'a> {
+        FlatOpts {
+            config: self.config,
+            overrides: Some(overrides),
+        }
+    }
+
+    /// The override for `key`, if any.
+    #[must_use]
+    pub fn overridden(&self, key: &str) -> Option<&'a Value> {
+        self.overrides.and_then(|o| o.get(key))
     }
 
     /// `opts[key]` with where it came from.
@@ -38,6 +66,9 @@ impl<'a> FlatOpts<'a> {
     /// `opts[key]`.
     #[must_use]
     pub fn value(&self, key: &str) -> &'a Value {
+        if let Some(v) = self.overridden(key) {
+            return v;
+        }
         self.setting(key).map_or(&Value::Undefined, |s| &s.value)
     }
 
@@ -50,7 +81,9 @@ impl<'a> FlatOpts<'a> {
     /// `opts.registry` as a string (falsy → None).
     #[must_use]
     pub fn registry(&self) -> Option<String> {
-        let v = self.config.get("registry");
+        let v = self
+            .overridden("registry")
+            .unwrap_or_else(|| self.config.get("registry"));
         v.is_truthy().then(|| v.js_string())
     }
 
@@ -315,10 +348,10 @@ fn credential_at(reg_key: &str, auth_key: AuthKey, opts: &FlatOpts<'_>) -> Auth 
     if let (Some(cert), Some(keyfile)) =
         (opts.string(&key("certfile")), opts.string(&key("keyfile")))
     {
-        auth.keys.push(key("certfile"));
-        auth.keys.push(key("keyfile"));
         let readable = |p: &str| std::fs::metadata(p).is_ok();
         if readable(&cert) && readable(&keyfile) {
+            auth.keys.push(key("certfile"));
+            auth.keys.push(key("keyfile"));
             auth.cert = true;
             if auth.kind == Kind::None {
                 auth.kind = Kind::Cert;
@@ -362,14 +395,33 @@ impl ExactCredentials {
     }
 }
 
-/// `getCredentialsByURI(uri)` over the (validated) config.
+/// `getCredentialsByURI(uri)` over the config's current values.
 ///
 /// # Errors
-/// [`InvalidUrl`] when `uri` has no nerf-dart.
+/// [`InvalidUrl`] when `uri` or the configured `registry` has no nerf-dart.
 pub fn credentials_by_uri(config: &Config, uri: &str) -> Result<ExactCredentials, InvalidUrl> {
+    credentials_by_uri_with(&|k: &str| config.get(k).clone(), uri)
+}
+
+/// `getCredentialsByURI(uri)` with `get` answering `config.get(key)` (the
+/// caller decides whether that is before or after `validate()`).
+///
+/// Like npm it first computes the nerf-dart of `uri` and of the configured
+/// `registry` (either may throw `ERR_INVALID_URL`), then looks for
+/// `certfile`+`keyfile`, `_authToken`, `username`+`_password`, `_auth` at
+/// exactly `nerfDart(uri)`. `_auth` only counts for publish when its
+/// base64-decoded text has a non-empty user name before the first `:`.
+///
+/// # Errors
+/// [`InvalidUrl`] when `uri` or the configured `registry` has no nerf-dart.
+pub fn credentials_by_uri_with(
+    get: &dyn Fn(&str) -> Value,
+    uri: &str,
+) -> Result<ExactCredentials, InvalidUrl> {
     let nerfed = nerf_dart(uri)?;
-    let t = |s: &str| config.get(&format!("{nerfed}:{s}")).is_truthy();
+    nerf_dart(&get("registry").js_string())?;
     let key = |s: &str| format!("{nerfed}:{s}");
+    let t = |s: &str| get(&key(s)).is_truthy();
     let mut c = ExactCredentials {
         nerfed: nerfed.clone(),
         token: false,
@@ -390,10 +442,38 @@ pub fn credentials_by_uri(config: &Config, uri: &str) -> Result<ExactCredentials
         c.keys.push(key("username"));
         c.keys.push(key("_password"));
     } else if t("_auth") {
-        c.basic = true;
+        let decoded = base64_decode_lossy(&get(&key("_auth")).js_string());
+        c.basic = decoded.split(':').next().is_some_and(|u| !u.is_empty());
         c.keys.push(key("_auth"));
     }
     Ok(c)
+}
+
+/// `Buffer.from(s, 'base64').toString('utf8')`: node's lenient decoder
+/// (URL-safe letters accepted, other characters skipped, stops at `=`).
+#[must_use]
+pub fn base64_decode_lossy(s: &str) -> String {
+    let mut bits: u32 = 0;
+    let mut n = 0u32;
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => continue,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push(((bits >> n) & 0xff) as u8);
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -420,5 +500,13 @@ mod tests {
         );
         assert_eq!(walk_keys("https://h:443/").unwrap(), vec!["//h/", "//h"]);
         assert!(walk_keys("not a url").is_err());
+    }
+
+    #[test]
+    fn base64_like_node() {
+        assert_eq!(base64_decode_lossy("dXNlcjpwYXNz"), "user:pass");
+        assert_eq!(base64_decode_lossy("dXNl cjpw\nYXNz"), "user:pass");
+        assert_eq!(base64_decode_lossy("dQ=="), "u");
+        assert_eq!(base64_decode_lossy(""), "");
     }
 }

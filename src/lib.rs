@@ -9,6 +9,7 @@
 //!   validation (`@npmcli/config` 10);
 //! - [`spec`]: dependency specs, versions, ranges and package names
 //!   (`npm-package-arg`, `semver`, `validate-npm-package-name`);
+//! - [`auth`], [`why`]: the registry and credential npm uses per request;
 //! - [`cli`]: the commands built on top of it.
 
 pub mod auth;
@@ -24,3 +25,4 @@ pub mod secret;
 pub mod spec;
 pub mod util;
 pub mod value;
+pub mod why;

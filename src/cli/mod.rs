@@ -4,6 +4,7 @@ mod check_cmd;
 mod config_cmd;
 pub mod output;
 mod rules_cmd;
+mod why_cmd;
 
 use crate::env::Env;
 use clap::{Parser, Subcommand};
@@ -31,6 +32,9 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// List the rules, or show one rule's documentation.
     Rules(rules_cmd::RulesArgs),
+    /// Explain which registry, URL and credential npm uses for a package
+    /// (and why a request fails).
+    Why(why_cmd::WhyArgs),
 }
 
 /// Options shared by the commands that load npm's config.
@@ -92,6 +96,7 @@ pub fn main(args: Vec<OsString>, env: &Env) -> ExitCode {
         Command::Check(args) => check_cmd::run_check(args, &env, &mut out),
         Command::Config(args) => config_cmd::run(args, &env, &mut out),
         Command::Rules(args) => rules_cmd::run(args, &mut out),
+        Command::Why(args) => why_cmd::run(args, &env, &mut out),
     };
     ExitCode::from(code)
 }

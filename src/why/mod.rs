@@ -1,0 +1,470 @@
+//! `npmrc-doctor why`: for each package spec (or URL), the registry npm 11
+//! picks, the URLs it requests and the credential it attaches to each one,
+//! the `npm publish` verdict, and the credentials that almost matched.
+//!
+//! Every decision follows npm's own code (docs/why-oracle.md describes the
+//! oracle the differential tests compare with):
+//!
+//! - [`registry`]: `pickRegistry` and the packument URL (pacote);
+//! - [`tarball`]: the lockfile `resolved`, arborist's `#registryResolved`
+//!   and pacote's remote rewrite;
+//! - [`publish`]: npm `lib/commands/publish.js` (publishConfig, the
+//!   `getCredentialsByURI` pre-check, the PUT);
+//! - [`credential`]: what a request carries and where each key came from;
+//! - [`near_miss`]: credentials that almost matched, and why not;
+//! - [`log`]: failing requests found in an npm debug log;
+//! - [`report`]: the JSON document; [`human`]: the human report;
+//! - [`scrub`]: no secret leaves through a string npm prints verbatim.
+
+pub mod credential;
+pub mod human;
+pub mod log;
+pub mod near_miss;
+pub mod publish;
+pub mod registry;
+pub mod report;
+pub mod scrub;
+pub mod tarball;
+
+use crate::auth::FlatOpts;
+use crate::config::Config;
+use crate::config::validate::Validation;
+use crate::env::Env;
+use crate::spec::npa::{PackageArg, SpecType, npa};
+pub use credential::AuthView;
+pub use near_miss::NearMiss;
+pub use publish::PublishView;
+pub use registry::RegistryChoice;
+
+/// An error npm's code throws: `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// `ERR_INVALID_URL`, `ENEEDAUTH`, … (`None` when the error has none).
+    pub code: Option<String>,
+    /// npm's message, verbatim.
+    pub message: String,
+}
+
+impl ErrorInfo {
+    /// An error with a code.
+    #[must_use]
+    pub fn new(code: &str, message: impl Into<String>) -> ErrorInfo {
+        ErrorInfo {
+            code: Some(code.to_string()),
+            message: message.into(),
+        }
+    }
+
+    /// node's `TypeError [ERR_INVALID_URL]: Invalid URL`.
+    #[must_use]
+    pub fn invalid_url() -> ErrorInfo {
+        ErrorInfo::new("ERR_INVALID_URL", "Invalid URL")
+    }
+}
+
+/// One HTTP request npm would make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The URL as it goes on the wire (WHATWG `href`); `None` when npm
+    /// throws before making the request.
+    pub url: Option<String>,
+    /// `GET` or `PUT`.
+    pub method: &'static str,
+    /// The credential attached.
+    pub auth: Option<AuthView>,
+    /// What npm's code threw instead of (or while) making the request.
+    pub error: Option<ErrorInfo>,
+}
+
+impl Request {
+    /// A request that was not made because of `error`.
+    #[must_use]
+    pub fn failed(method: &'static str, error: Option<ErrorInfo>) -> Request {
+        Request {
+            url: None,
+            method,
+            auth: None,
+            error,
+        }
+    }
+
+    /// Whether the request carries a credential (token, basic or cert).
+    #[must_use]
+    pub fn has_credential(&self) -> bool {
+        self.auth
+            .as_ref()
+            .is_some_and(|a| a.kind != crate::auth::Kind::None)
+    }
+}
+
+/// Where a package spec came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Given on the command line.
+    Spec,
+    /// The project's own package (`npm publish` in the project directory).
+    Project,
+    /// A dependency of the project's `package.json`.
+    Dependency,
+}
+
+impl Source {
+    /// `spec|project|dependency`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Spec => "spec",
+            Source::Project => "project",
+            Source::Dependency => "dependency",
+        }
+    }
+}
+
+/// Everything `why` says about one package spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageWhy {
+    /// The spec as given (`@acme/ui`, `lodash@^4`, `x@npm:@acme/ui@1`).
+    pub spec: String,
+    pub source: Source,
+    /// npm-package-arg rejected the spec.
+    pub error: Option<ErrorInfo>,
+    /// The registry `pickRegistry` returns for installs.
+    pub registry: Option<RegistryChoice>,
+    /// The packument GET (`npm view`, `npm install` without a lockfile).
+    pub packument: Option<Request>,
+    /// The tarball GET of `npm install`/`npm ci`.
+    pub tarball: Option<tarball::TarballRequest>,
+    /// The tarball GET of `npm pack <spec>` (bare URL, no scope).
+    pub pack: Option<Request>,
+    /// `npm publish` of this package.
+    pub publish: Option<PublishView>,
+    /// Credentials that almost matched one of the requests above.
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// `--url U`: a plain GET through npm-registry-fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlWhy {
+    /// The URL as given.
+    pub input: String,
+    pub request: Request,
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// The whole answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhyReport {
+    /// What `config.validate()` throws: npm aborts every command but
+    /// `npm config` before any request.
+    pub validation: Option<ErrorInfo>,
+    pub packages: Vec<PackageWhy>,
+    pub urls: Vec<UrlWhy>,
+    /// npm's own config warnings worth repeating (ignored workspace config).
+    pub notes: Vec<String>,
+}
+
+impl WhyReport {
+    /// Whether every request would carry the credential it needs (see
+    /// [`WhyReport::problems`]).
+    #[must_use]
+    pub fn is_ok(&self) -> bool {
+        self.problems().is_empty()
+    }
+
+    /// What is wrong, one line each: a validation error, a request error, a
+    /// credential that reads an unset `${VAR}`, a near miss of a request
+    /// without credential, and `npm publish` of the project's own package
+    /// failing (a publish verdict counts for the project's own package only:
+    /// `why lodash` explains installs, not whether you may publish lodash).
+    #[must_use]
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.validation {
+            out.push(format!(
+                "npm aborts every command: {}",
+                v.code.as_deref().unwrap_or("config error")
+            ));
+        }
+        let req = |what: &str, r: &Request, out: &mut Vec<String>| {
+            if let Some(e) = &r.error {
+                out.push(format!(
+                    "{what}: {}",
+                    e.code.as_deref().unwrap_or(&e.message)
+                ));
+            } else if let Some(s) = r.auth.as_ref().filter(|a| a.env_unset()) {
+                let name = s
+                    .source
+                    .as_ref()
+                    .and_then(|x| x.env.as_ref())
+                    .map_or("", |e| e.name.as_str());
+                out.push(format!("{what}: sends the literal ${{{name}}} (unset)"));
+            }
+        };
+        for p in &self.packages {
+            if let Some(e) = &p.error {
+                out.push(format!("{}: {}", p.spec, e.message));
+                continue;
+            }
+            let own = p.source == Source::Project || p.publish.as_ref().is_some_and(|x| x.project);
+            if let Some(r) = &p.packument {
+                req(&format!("{} packument", p.spec), r, &mut out);
+            }
+            if let Some(t) = &p.tarball {
+                req(&format!("{} tarball", p.spec), &t.request, &mut out);
+            }
+            if let Some(e) = p
+                .publish
+                .as_ref()
+                .and_then(|x| x.error.as_ref())
+                .filter(|_| own)
+            {
+                out.push(format!(
+                    "npm publish {}: {}",
+                    p.spec,
+                    e.code.as_deref().unwrap_or(&e.message)
+                ));
+            }
+            for n in &p.near_misses {
+                if n.request != "publish" || own {
+                    out.push(format!(
+                        "{} {}: near miss {} ({})",
+                        p.spec,
+                        n.request,
+                        n.key,
+                        n.reason.code()
+                    ));
+                }
+            }
+        }
+        for u in &self.urls {
+            req(&u.input, &u.request, &mut out);
+            for n in &u.near_misses {
+                out.push(format!(
+                    "{}: near miss {} ({})",
+                    u.input,
+                    n.key,
+                    n.reason.code()
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// What to explain.
+#[derive(Debug, Clone, Default)]
+pub struct WhyInput {
+    /// Package specs; empty means the project mode.
+    pub specs: Vec<String>,
+    /// Extra URLs to explain (`--url`).
+    pub urls: Vec<String>,
+}
+
+/// Shared context of one `why` run.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub validation: &'a Validation,
+    pub env: &'a Env,
+    /// The project's `package.json` (in the working directory), if any.
+    pub project: Option<serde_json::Value>,
+}
+
+impl Ctx<'_> {
+    /// npm's flat options.
+    #[must_use]
+    pub fn flat(&self) -> FlatOpts<'_> {
+        FlatOpts::new(self.config)
+    }
+}
+
+/// Explains `input` against the loaded config.
+#[must_use]
+pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyInput) -> WhyReport {
+    let project = crate::manifest::read_package_json(&config.cwd).ok();
+    let ctx = Ctx {
+        config,
+        validation,
+        env,
+        project,
+    };
+    let mut specs: Vec<(String, Source)> = input
+        .specs
+        .iter()
+        .map(|s| (s.clone(), Source::Spec))
+        .collect();
+    if input.specs.is_empty() {
+        specs = project_specs(ctx.project.as_ref());
+    }
+    let packages = specs
+        .iter()
+        .map(|(s, src)| explain_package(&ctx, s, *src))
+        .collect();
+    let urls = input.urls.iter().map(|u| explain_url(&ctx, u)).collect();
+    let notes = config
+        .load_warnings
+        .iter()
+        .filter(|w| w.text.contains("ignoring workspace config"))
+        .map(|w| w.text.clone())
+        .collect();
+    WhyReport {
+        validation: validation.error.as_ref().map(|e| ErrorInfo {
+            code: e.code().map(str::to_string),
+            message: e.message().to_string(),
+        }),
+        packages,
+        urls,
+        notes,
+    }
+}
+
+/// The project package (`name@version`) and every dependency, in npm's
+/// field order, without duplicates.
+#[must_use]
+pub fn project_specs(project: Option<&serde_json::Value>) -> Vec<(String, Source)> {
+    let mut out = Vec::new();
+    let Some(pkg) = project else {
+        return out;
+    };
+    let Some(name) = pkg
+        .get("name")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
+        return out;
+    };
+    let version = pkg
+        .get("version")
+        .map_or_else(|| "undefined".to_string(), js_display);
+    out.push((format!("{name}@{version}"), Source::Project));
+    let mut seen = vec![name.to_string()];
+    for field in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        let Some(deps) = pkg.get(field).and_then(|d| d.as_object()) else {
+            continue;
+        };
+        for (dep, range) in deps {
+            if seen.contains(dep) {
+                continue;
+            }
+            seen.push(dep.clone());
+            out.push((format!("{dep}@{}", js_display(range)), Source::Dependency));
+        }
+    }
+    out
+}
+
+/// `${v}` of a JSON value.
+fn js_display(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "null".into(),
+        other => crate::value::Value::from_json(other).js_string(),
+    }
+}
+
+/// The URL as it goes on the wire: WHATWG `new URL(u).href`, or `u` when
+/// it does not parse.
+#[must_use]
+pub fn wire_url(u: &str) -> String {
+    url::Url::parse(u).map_or_else(|_| u.to_string(), |p| p.to_string())
+}
+
+/// pacote's `removeTrailingSlashes`.
+#[must_use]
+pub fn remove_trailing_slashes(s: &str) -> &str {
+    s.trim_end_matches('/')
+}
+
+/// The spec pacote resolves through the registry (the sub-spec of an alias).
+#[must_use]
+pub fn registry_spec(spec: &PackageArg) -> &PackageArg {
+    spec.sub_spec.as_deref().unwrap_or(spec)
+}
+
+fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy {
+    let mut out = PackageWhy {
+        spec: spec_str.to_string(),
+        source,
+        error: None,
+        registry: None,
+        packument: None,
+        tarball: None,
+        pack: None,
+        publish: None,
+        near_misses: Vec::new(),
+    };
+    let spec = match npa(spec_str, None) {
+        Ok(s) => s,
+        Err(e) => {
+            out.error = Some(ErrorInfo {
+                code: e.code.map(str::to_string),
+                message: e.message,
+            });
+            return out;
+        }
+    };
+    let scoped = registry_spec(&spec);
+    let name = spec.name.clone().unwrap_or_default();
+    let real_name = scoped.name.clone().unwrap_or_else(|| name.clone());
+    let entry = tarball::lock_entry(&ctx.config.local_prefix, &name);
+    let version = tarball::plan_version(scoped, entry.as_ref().and_then(|e| e.version.as_deref()));
+    let flat = ctx.flat();
+    let choice = registry::choose(ctx, scoped);
+    let is_registry = scoped.registry || matches!(scoped.type_, SpecType::Alias);
+    let packument = is_registry.then(|| registry::packument(ctx, &flat, scoped, &choice.url));
+    let resolved = match &entry {
+        Some(e) => Some(e.resolved.clone()),
+        None => packument
+            .as_ref()
+            .filter(|p| p.url.is_some())
+            .map(|_| tarball::conventional_url(&choice.url, &real_name, &version)),
+    };
+    out.tarball = resolved.map(|r| tarball::install_request(ctx, &name, &r, entry.is_some()));
+    out.pack = packument.as_ref().filter(|p| p.url.is_some()).map(|_| {
+        tarball::pack_request(
+            ctx,
+            &tarball::conventional_url(&choice.url, &real_name, &version),
+        )
+    });
+    out.publish = Some(publish::explain(ctx, &real_name, &version));
+    out.packument = packument;
+    out.registry = Some(choice);
+    out.near_misses = near_miss::for_package(ctx, &out, scoped);
+    out
+}
+
+fn explain_url(ctx: &Ctx<'_>, u: &str) -> UrlWhy {
+    let flat = ctx.flat();
+    let request = match crate::auth::get_auth(u, &flat, None) {
+        Ok(auth) => Request {
+            url: Some(wire_url(u)),
+            method: "GET",
+            auth: Some(credential::view(ctx, &flat, &auth, None)),
+            error: None,
+        },
+        Err(_) => Request {
+            url: Some(u.to_string()),
+            method: "GET",
+            auth: None,
+            error: Some(ErrorInfo::invalid_url()),
+        },
+    };
+    let mut near_misses = Vec::new();
+    if !request.has_credential() {
+        if let Some(url) = &request.url {
+            near_misses = near_miss::for_request(ctx, url, None);
+        }
+    }
+    UrlWhy {
+        input: u.to_string(),
+        request,
+        near_misses,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+//! `npm publish` (npm `lib/commands/publish.js`, libnpmpublish): the
+//! registry after `publishConfig`, npm's exact nerf-dart credential
+//! pre-check (`ENEEDAUTH`), and the PUT with the credential it would carry.
+
+use super::{Ctx, ErrorInfo, Request, credential, wire_url};
+use crate::auth::{FlatOpts, Overrides, credentials_by_uri_with, get_auth, pick_registry};
+use crate::config::nerf_dart::nerf_dart;
+use crate::config::validate::Validation;
+use crate::config::{Config, Layer};
+use crate::spec::js_trim;
+use crate::spec::npa::resolve;
+use crate::value::Value;
+use std::path::PathBuf;
+
+/// What `npm publish` of one package does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishView {
+    /// The registry `pickRegistry(name@version)` returns after publishConfig.
+    pub registry: Option<String>,
+    /// `ENEEDAUTH`, `ERR_INVALID_URL`, `EUNSCOPED`, …
+    pub error: Option<ErrorInfo>,
+    /// The key prefix the pre-check looked up (`nerfDart(registry)`).
+    pub checked_key: Option<String>,
+    /// The PUT (made even when the pre-check fails, as a what-if).
+    pub put: Option<Request>,
+    /// The package is the project's own (`npm publish` in the directory).
+    pub project: bool,
+    /// The package's `publishConfig` was applied (directory publish).
+    pub publish_config: bool,
+    /// `publishConfig.registry`, when the mapped scope made npm ignore it.
+    pub ignored_publish_config_registry: Option<String>,
+    /// `--dry-run`: the pre-check only warns.
+    pub warning: Option<String>,
+}
+
+/// `config.get(key)` after `validate()` removed the invalid values.
+#[must_use]
+pub fn validated_get(config: &Config, validation: &Validation, key: &str) -> Value {
+    for l in config.layers.iter().rev() {
+        if let Some(s) = l.get(key) {
+            let removed = validation
+                .invalid
+                .iter()
+                .any(|i| i.key == key && i.layer == l.layer);
+            if !removed {
+                return s.value.clone();
+            }
+        }
+    }
+    Value::Undefined
+}
+
+/// The flat options `publishConfig` contributes (keys given on the
+/// command line are dropped first, as npm does).
+#[must_use]
+pub fn publish_config_overrides(config: &Config, publish_config: &serde_json::Value) -> Overrides {
+    let mut out = Overrides::new();
+    let Some(obj) = publish_config.as_object() else {
+        return out;
+    };
+    let cli = config.layer(Layer::Cli);
+    for (k, v) in obj {
+        if cli.get(k).is_some() {
+            continue;
+        }
+        let flat_key = match k.as_str() {
+            "registry" | "access" | "scope" => k.clone(),
+            "dry-run" => "dry-run".into(),
+            _ if k.starts_with("//") || (k.starts_with('@') && k.ends_with(":registry")) => {
+                k.clone()
+            }
+            _ => continue,
+        };
+        out.insert(flat_key, Value::from_json(v));
+    }
+    out
+}
+
+/// npm-registry-fetch's URI for a relative path: one trailing slash of the
+/// registry removed, then `/<path>`.
+#[must_use]
+pub fn put_url(registry: &str, escaped_name: &str) -> String {
+    let reg = js_trim(registry);
+    let reg = reg.strip_suffix('/').unwrap_or(reg);
+    format!("{reg}/{escaped_name}")
+}
+
+/// `redactLog` of the registry in npm's ENEEDAUTH message.
+fn redact_log(s: &str) -> String {
+    crate::secret::redact_url_passwords(s)
+        .split(' ')
+        .map(|w| {
+            if w.starts_with("npm_") || w.starts_with("npms_") {
+                "npm_***".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Explains `npm publish` of `name` at `version`.
+#[must_use]
+pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
+    let mut view = PublishView {
+        registry: None,
+        error: None,
+        checked_key: None,
+        put: None,
+        project: false,
+        publish_config: false,
+        ignored_publish_config_registry: None,
+        warning: None,
+    };
+    let project = ctx
+        .project
+        .as_ref()
+        .filter(|p| p.get("name").and_then(|n| n.as_str()) == Some(name));
+    let (version, pubcfg) = match project {
+        Some(p) => (
+            p.get("version")
+                .and_then(|v| v.as_str())
+                .unwrap_or(version)
+                .to_string(),
+            p.get("publishConfig").filter(|c| !c.is_null()),
+        ),
+        None => (version.to_string(), None),
+    };
+    view.project = project.is_some();
+    view.publish_config = pubcfg.is_some();
+    let overrides = pubcfg.map_or_else(Overrides::new, |c| publish_config_overrides(ctx.config, c));
+    let pkg_json: Option<PathBuf> = pubcfg.map(|_| ctx.config.cwd.join("package.json"));
+    let base = ctx.flat();
+    let opts = base.with(&overrides);
+    let spec = match resolve(Some(name), &version, None) {
+        Ok(s) => s,
+        Err(e) => {
+            view.error = Some(ErrorInfo {
+                code: e.code.map(str::to_string),
+                message: e.message,
+            });
+            return view;
+        }
+    };
+    let (registry, key) = pick_registry(spec.scope.as_deref(), &opts);
+    if let Some(Value::Str(r)) = overrides.get("registry") {
+        if key.as_deref().is_some_and(|k| k != "registry") && *r != registry {
+            view.ignored_publish_config_registry = Some(r.clone());
+        }
+    }
+    view.checked_key = nerf_dart(&registry).ok();
+    let get = |k: &str| validated_get(ctx.config, ctx.validation, k);
+    match credentials_by_uri_with(&get, &registry) {
+        Err(_) => view.error = Some(ErrorInfo::invalid_url()),
+        Ok(c) if !c.satisfies_publish() => {
+            let msg = format!(
+                "This command requires you to be logged in to {}",
+                redact_log(&registry)
+            );
+            if opts.truthy("dry-run") {
+                view.warning = Some(format!("{msg} (dry-run)"));
+            } else {
+                view.error = Some(ErrorInfo::new("ENEEDAUTH", msg));
+            }
+        }
+        Ok(_) => {}
+    }
+    // libnpmpublish: EUNSCOPED before any request
+    let restricted = matches!(opts.value("access"), Value::Str(a) if a == "restricted");
+    if spec.scope.is_none() && restricted {
+        if view.error.is_none() {
+            view.error = Some(ErrorInfo::new(
+                "EUNSCOPED",
+                "Can't restrict access to unscoped packages.",
+            ));
+        }
+    } else {
+        view.put = put_request(ctx, &opts, &overrides, &registry, &spec, pkg_json.as_ref());
+    }
+    view.registry = Some(registry);
+    view
+}
+
+fn put_request(
+    ctx: &Ctx<'_>,
+    opts: &FlatOpts<'_>,
+    overrides: &Overrides,
+    registry: &str,
+    spec: &crate::spec::npa::PackageArg,
+    pkg_json: Option<&PathBuf>,
+) -> Option<Request> {
+    // metadata's dist.tarball: new URL(<name>/-/…, registry) must parse
+    url::Url::parse(registry).ok()?;
+    let uri = put_url(registry, spec.escaped_name.as_deref().unwrap_or_default());
+    url::Url::parse(&uri).ok()?;
+    // npm-registry-fetch sets opts.registry to the picked registry
+    let mut put_overrides = overrides.clone();
+    put_overrides.insert("registry".into(), Value::Str(registry.to_string()));
+    let put_opts = FlatOpts {
+        config: opts.config,
+        overrides: Some(&put_overrides),
+    };
+    let auth = get_auth(&uri, &put_opts, spec.scope.as_deref()).ok()?;
+    Some(Request {
+        url: Some(wire_url(&uri)),
+        method: "PUT",
+        auth: Some(credential::view(ctx, &put_opts, &auth, pkg_json)),
+        error: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_url_removes_one_slash() {
+        assert_eq!(put_url("https://r/npm//", "p"), "https://r/npm//p");
+        assert_eq!(put_url("https://r/npm/", "@s%2fp"), "https://r/npm/@s%2fp");
+        assert_eq!(put_url(" https://r/npm ", "p"), "https://r/npm/p");
+    }
+
+    #[test]
+    fn redacts_like_npm() {
+        assert_eq!(redact_log("https://u:p@h/"), "https://u:***@h/");
+    }
+}
