@@ -104,7 +104,7 @@ fn candidates(ctx: &Ctx<'_>) -> Vec<Candidate> {
         if l.layer == Layer::Default {
             continue;
         }
-        for s in &l.settings {
+        for s in l.settings.iter() {
             let Some((prefix, suffix)) = s.key.rsplit_once(':') else {
                 continue;
             };
@@ -430,7 +430,7 @@ fn for_registry(ctx: &Ctx<'_>, spec: &PackageArg) -> Vec<NearMiss> {
     let want = format!("{scope}:registry");
     let mut out = Vec::new();
     for l in ctx.config.layers.iter().rev() {
-        for s in &l.settings {
+        for s in l.settings.iter() {
             if s.key != want && s.key.eq_ignore_ascii_case(&want) {
                 let c = Candidate {
                     key: s.key.clone(),

@@ -37,6 +37,7 @@ fn fixture(npmrc: &str, package_json: Option<&str>) -> Fixture {
         &LoadOptions {
             npm_dir: Some(root.join("npm")),
             argv: Vec::new(),
+            cache: None,
         },
     )
     .unwrap();
