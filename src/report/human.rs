@@ -159,22 +159,29 @@ fn report(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> Report {
     }
 }
 
-/// Writes every diagnostic, then a summary line.
-///
-/// # Errors
-/// Write errors.
-pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+/// The miette handler every human report uses: no wrapping (URLs and keys
+/// stay copy-pasteable), unicode, colour only when asked.
+#[must_use]
+pub fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false)
         .with_wrap_lines(false)
         .with_show_related_as_nested(true)
-        .without_syntax_highlighting();
+        .without_syntax_highlighting()
+}
+
+/// Writes every diagnostic, then a summary line.
+///
+/// # Errors
+/// Write errors.
+pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let handler = handler(color);
     for d in &run.diagnostics {
         let r = report(run, d, cwd);
         let mut s = String::new();

@@ -9,7 +9,7 @@ use super::{PackageWhy, Request, Source, UrlWhy, WhyReport};
 use crate::auth::Kind;
 use crate::config::Origin;
 use crate::report::display_path;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -322,17 +322,9 @@ pub fn write_human(
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
     let ctx = Ctx {
         cwd,
-        handler: GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_links(false)
-            .without_syntax_highlighting(),
+        handler: crate::report::human::handler(color),
     };
     if let Some(v) = &why.validation {
         writeln!(
