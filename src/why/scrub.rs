@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 
 static ASSIGNED_SECRET: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?i)((?:_authtoken|_auth|_password|authtoken|password|token)=)[^\s/&;#?"'`]+"#,
+        // a value that is only `*` is already masked (length-preserving snippet masks)
+        r#"(?i)((?:_authtoken|_auth|_password|authtoken|password|token)=)\**[^\s/&;#?"'`*][^\s/&;#?"'`]*"#,
     )
     .ok()
 });
