@@ -15,15 +15,16 @@ pub fn is_registry_key(key: &str) -> bool {
     key == "registry" || is_scope_registry_key(key)
 }
 
-/// `/@.*:registry$/i`.
+/// `/@.*:registry$/i` (no allocation: called for every config key).
 #[must_use]
 pub fn is_scope_registry_key(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    lower.contains('@')
-        && lower.ends_with(":registry")
-        && lower
-            .find('@')
-            .is_some_and(|at| at < lower.len() - ":registry".len())
+    const SUFFIX: &str = ":registry";
+    let Some(split) = key.len().checked_sub(SUFFIX.len()) else {
+        return false;
+    };
+    key.get(split..)
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(SUFFIX))
+        && key.get(..split).is_some_and(|head| head.contains('@'))
 }
 
 /// A registry URL written in a checked file.

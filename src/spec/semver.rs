@@ -746,6 +746,27 @@ fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
 /// `new Range(range, loose)`; `None` where node throws.
 #[must_use]
 pub fn parse_range(range: &str, loose: bool) -> Option<Range> {
+    // dependency trees repeat the same few ranges thousands of times
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<(String, bool), Option<Range>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = (range.to_string(), loose);
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let result = parse_range_uncached(range, loose);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 16_384 {
+            m.clear();
+        }
+        m.insert(key, result.clone());
+    });
+    result
+}
+
+fn parse_range_uncached(range: &str, loose: bool) -> Option<Range> {
     let _exact = ExactGuard::enter(range);
     let raw = js_split_ws(js_trim(range)).join(" ");
     let mut set = Vec::new();
