@@ -107,6 +107,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if !key.starts_with("//") {
                 continue;
             }
+            // only credential keys: `:email`, `:always-auth` do nothing
+            // wherever they are keyed (removed-key)
+            let (_, base) = crate::rules::support_npmrc::split_key(key);
+            if !crate::rules::support_npmrc::AUTH_BASES.contains(&base) {
+                continue;
+            }
             let Some((_, port)) = port_of(key) else {
                 continue;
             };

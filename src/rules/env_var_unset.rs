@@ -28,7 +28,7 @@ fn is_name(s: &str) -> bool {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let lookup = |name: &str| cx.env.var(name).map(str::to_string);
     for e in support_npmrc::top_level(cx) {
-        if !e.doc.is_loaded() {
+        if !e.doc.is_loaded() || owned_elsewhere(&e) {
             continue;
         }
         let mut parts = Vec::new();
@@ -62,6 +62,26 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Lines whose variable does not matter: a setting npm no longer reads
+/// (removed-key), an unscoped credential npm refuses before using it
+/// (top-level-auth), a credential glued onto a registry URL, broken with or
+/// without the variable (scope-key-shape).
+fn owned_elsewhere(e: &EntryLine<'_>) -> bool {
+    let key = e.entry.prop.as_str();
+    support_npmrc::removed(key).is_some()
+        || matches!(key, "_auth" | "_authToken" | "_password" | "username")
+        || (crate::rules::support::is_registry_key(key)
+            && e.entry.value.as_str().is_some_and(glued_credential))
+}
+
+/// `https://h/:_authToken=${TOKEN}` written as a registry URL.
+fn glued_credential(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    [":_authtoken=", ":_auth=", ":_password=", ":username="]
+        .iter()
+        .any(|m| lower.contains(m))
 }
 
 fn diagnostic(

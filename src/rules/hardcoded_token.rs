@@ -49,6 +49,16 @@ fn var_for(key: &str) -> &'static str {
     }
 }
 
+/// What the literal value of the secret key `key` looks like. A token
+/// (`_authToken`) is sent as is, so base64-looking text there is just a
+/// token, not a base64-encoded credential.
+fn kind_for_key(key: &str, value: &str) -> &'static str {
+    match credential_kind(value) {
+        "base64 credential" if key.ends_with("_authToken") => "token",
+        k => k,
+    }
+}
+
 /// Whether the value of a secret key is a literal worth reporting.
 fn literal_secret(value: &str) -> bool {
     let v = value.trim();
@@ -139,7 +149,8 @@ fn scan_text(
             let kind = if placeholder {
                 "placeholder credential"
             } else {
-                credential_kind(&text[g.clone()])
+                // the marker before the literal names the field
+                kind_for_key(&text[..g.start - 1], &text[g.clone()])
             };
             out.push((g, kind));
         }
@@ -174,7 +185,7 @@ fn entry_findings(doc: &NpmrcDoc, entry: &Entry, out: &mut Vec<Finding>) {
                 kind: if placeholder {
                     "placeholder"
                 } else {
-                    credential_kind(value)
+                    kind_for_key(key, value)
                 },
                 placeholder,
                 var: Some(var_for(key)),

@@ -25,7 +25,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(value) = &m.value else { continue };
         let publishable = !support_manifest::is_private(m);
         let Some(name_value) = value.get("name") else {
-            if publishable && value.is_object() {
+            // a manifest with neither name nor version (`{"type": "module"}`
+            // in a subfolder, an application's dependency list) is not a
+            // package anyone publishes
+            if publishable && value.is_object() && value.get("version").is_some() {
                 out.push(
                     Diagnostic::new(
                         RULE.name,

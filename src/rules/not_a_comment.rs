@@ -53,6 +53,13 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
             format!("`//` does not start a comment in `.npmrc`: npm reads this line as {what}"),
             "not a comment",
         )
+    } else if let Some((k, _)) = setting_without_eq(prop) {
+        (
+            format!(
+                "`{prop}` has no `=`: npm reads the whole line as one unknown key set to `true`, so `{k}` is not set"
+            ),
+            "a key to npm",
+        )
     } else {
         (
             format!(
@@ -72,6 +79,18 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
         d = d
             .note("a value ends at the line break: the key above gets only the text on its own line, or nothing")
             .help("join the value onto its key's line (`base64 -w 0` writes unwrapped output), or better reference a variable: `${NPM_TOKEN}`");
+        return d;
+    }
+    if let Some((k, v)) = setting_without_eq(prop) {
+        d = d.help(format!(
+            "write it as `{k}={}`",
+            crate::rules::support_auth::safe_display(v)
+        ));
+        if let Some(w) =
+            crate::config::load::unknown_key_warning(support_npmrc::layer_of(e.doc), prop)
+        {
+            d = d.note(format!("npm prints `{w}`"));
+        }
         return d;
     }
     d = d.help("start comments with `#` or `;`");
@@ -102,6 +121,20 @@ fn diagnostic(e: &EntryLine<'_>, key: &str) -> Diagnostic {
         }],
         applicability: Applicability::Safe,
     })
+}
+
+/// `registry https://…` or a pasted `npm config set registry https://…`:
+/// an npm setting and its value separated by a space instead of `=`.
+fn setting_without_eq(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim();
+    let t = ["npm config set ", "npm set "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t)
+        .trim_start();
+    let (k, v) = t.split_once(char::is_whitespace)?;
+    let v = v.trim();
+    (!v.is_empty() && support_npmrc::is_known_key(k)).then_some((k, v))
 }
 
 /// Whether the line before `e` is a credential key with an empty value.

@@ -2,8 +2,10 @@
 
 use crate::check::context::Context;
 use crate::check::diagnostic::{Applicability, Diagnostic, Edit, Fix, Location};
+use crate::config::nerf_dart::nerf_dart;
 use crate::declare_rule;
 use crate::rules::support::{self, RegistryValue};
+use crate::rules::support_auth;
 
 declare_rule! {
     name: "registry-trailing-slash",
@@ -20,10 +22,46 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if path == "/" || path.ends_with('/') {
             continue;
         }
+        // a credential glued onto the URL is scope-key-shape's
+        if glued_credential(&reg.text) {
+            continue;
+        }
+        if credential_fits_as_written(cx, &url) {
+            continue;
+        }
         // the segment (or the URL) may hold a glued `:_authToken=…`
         let last = crate::rules::support_auth::safe_display(path.rsplit('/').next().unwrap_or(""));
         out.push(diagnostic(&reg, &last));
     }
+}
+
+/// `…/:_authToken=…` written into the URL itself.
+fn glued_credential(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [":_authtoken=", ":_auth=", ":_password=", ":username="]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+/// Whether the credentials are keyed for the URL as written: one sits at
+/// the shortened nerf-dart (`//npm.pkg.github.com/` for
+/// `https://npm.pkg.github.com/OWNER`, GitHub's documented key) and none
+/// under the full path. npm then finds them everywhere, and adding the
+/// slash would move `npm publish`'s lookup away from them.
+fn credential_fits_as_written(cx: &Context<'_>, url: &url::Url) -> bool {
+    let Ok(short) = nerf_dart(url.as_str()) else {
+        return false;
+    };
+    let Ok(full) = nerf_dart(&format!("{}/", url.as_str())) else {
+        return false;
+    };
+    let prefixes: Vec<&str> = support_auth::nerfed_entries(cx)
+        .filter_map(|c| c.prefix)
+        .collect();
+    if prefixes.iter().any(|p| p.starts_with(full.as_str())) {
+        return false;
+    }
+    prefixes.contains(&short.as_str()) || short == "//npm.pkg.github.com/"
 }
 
 fn diagnostic(reg: &RegistryValue, last_segment: &str) -> Diagnostic {

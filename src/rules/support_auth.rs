@@ -243,7 +243,7 @@ pub fn credential_kind(value: &str) -> &'static str {
     if v.len() >= 8 && v.len() % 4 == 0 && decode_base64(v).is_some() {
         return "base64 credential";
     }
-    "literal credential"
+    "credential"
 }
 
 /// Strict base64 decoding (standard or URL-safe alphabet, padding optional

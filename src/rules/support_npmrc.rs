@@ -300,10 +300,17 @@ pub static FOREIGN: &[(&str, &str)] = &[
     ("unsafe-http-whitelist", "yarn 1"),
     ("yarn-offline-mirror", "yarn 1"),
     ("yarn-path", "yarn 1"),
+    ("build_from_source", "prebuild-install"),
     ("devdir", "node-gyp"),
+    ("disturl", "node-gyp"),
+    ("dist-url", "node-gyp"),
+    ("electron_mirror", "electron"),
     ("msvs_version", "node-gyp"),
     ("nodedir", "node-gyp"),
     ("python", "node-gyp"),
+    ("runtime", "prebuild-install"),
+    ("target", "node-gyp"),
+    ("target_arch", "node-gyp"),
 ];
 
 /// The tool `key` belongs to, when it is not npm's.

@@ -1,5 +1,6 @@
 //! `unknown-key`: a key npm 11 does not know. npm warns
-//! `Unknown … config "…"` and ignores it (npm 12 plans to make it an error).
+//! `Unknown … config "…"` and does not use it, beyond exporting it to
+//! scripts as `npm_config_<key>` (npm 12 plans to make it an error).
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
@@ -12,7 +13,7 @@ declare_rule! {
     category: Suspicious,
     severity: Warn,
     fix: None,
-    summary: "a key npm 11 does not know: npm warns \"Unknown config\" and ignores it",
+    summary: "a key npm 11 does not know: npm warns \"Unknown config\" and does not use it",
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -49,17 +50,29 @@ fn owned_elsewhere(e: &EntryLine<'_>, key: &str) -> bool {
         || support_npmrc::scope_key_problem(key, value).is_some()
 }
 
+/// Tools that read their settings from the `npm_config_*` variables npm
+/// sets for scripts (an unknown key still reaches them that way).
+fn reads_env(owner: &str) -> bool {
+    !owner.starts_with("pnpm") && !owner.starts_with("yarn")
+}
+
 fn diagnostic(e: &EntryLine<'_>, key: &str, warning: &str) -> Diagnostic {
     let (prefix, base) = support_npmrc::split_key(key);
     let shown = if prefix.is_empty() { key } else { base };
     let owner = support_npmrc::foreign_owner(shown);
     let suggestion = support_npmrc::closest_key(shown);
+    let env_name = format!("npm_config_{}", shown.replace('-', "_"));
     let message = match owner {
+        Some(o) if reads_env(o) => format!(
+            "`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and only passes it to scripts as `{env_name}`"
+        ),
         Some(o) => format!(
-            "`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and ignores it"
+            "`{shown}` is a {o} setting, not an npm one: npm warns that it is unknown and does not use it"
         ),
         None => {
-            format!("`{shown}` is not an npm setting: npm warns that it is unknown and ignores it")
+            format!(
+                "`{shown}` is not an npm setting: npm warns that it is unknown and does not use it"
+            )
         }
     };
     let mut d = Diagnostic::new(
@@ -73,7 +86,7 @@ fn diagnostic(e: &EntryLine<'_>, key: &str, warning: &str) -> Diagnostic {
     d = match (owner, suggestion) {
         (Some("pnpm"), _) => d.help("move it to `pnpm-workspace.yaml` (pnpm 10 reads its settings there), or keep it and accept npm's warning if this project is installed with pnpm"),
         (Some(o), _) if o.starts_with("yarn") => d.help("move it to `.yarnrc`, which yarn 1 reads"),
-        (Some(o), _) => d.help(format!("{o} reads it as `npm_config_{}` from the environment; set it there instead", shown.replace('-', "_"))),
+        (Some(o), _) => d.help(format!("{o} reads `{env_name}` from the environment of install scripts; set that variable there, so it keeps working when npm stops accepting unknown keys")),
         (None, Some(s)) if prefix.is_empty() && NERF_DARTS.contains(&s) => d.help(format!(
             "did you mean `{s}`? credentials are keyed to a registry: `//host/path/:{s}=…`"
         )),
