@@ -80,7 +80,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             None => continue,
         };
-        let Some(p) = problem(value) else { continue };
+        let Some(p) = problem(value) else {
+            if let Some(d) = website(&reg, value) {
+                out.push(d);
+            }
+            continue;
+        };
         let shown = safe_display(value.trim());
         let what = match p {
             Problem::Empty => "is empty".to_string(),
@@ -140,4 +145,29 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .help("write a full URL with scheme, `//` and a trailing slash, e.g. `https://registry.example.com/npm/`; put credentials on their own `//host/path/:_authToken=${NPM_TOKEN}` line"),
         );
     }
+}
+
+/// A registry URL that points at the npm *website* (`www.npmjs.com`,
+/// `npmjs.com`) instead of the registry (`registry.npmjs.org`): every
+/// packument request gets an HTML page or a 404.
+fn website(reg: &support::RegistryValue, value: &str) -> Option<Diagnostic> {
+    let url = url::Url::parse(value.trim()).ok()?;
+    let host = url.host_str()?;
+    if !matches!(host, "www.npmjs.com" | "npmjs.com") {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            RULE.name,
+            reg.file.clone(),
+            reg.value_span.clone(),
+            format!(
+                "`{}` points at the npm website (`{host}`), not the registry: npm requests `{}<name>` and gets a web page or E404",
+                reg.key,
+                url.as_str().trim_end_matches('/').to_string() + "/"
+            ),
+        )
+        .label("the website, not the registry")
+        .help("the public registry is `https://registry.npmjs.org/` (or delete the line: it is npm's default)"),
+    )
 }
