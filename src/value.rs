@@ -112,11 +112,8 @@ impl Value {
                     .collect(),
             ),
             Value::Date(ms) => {
-                if ms.is_nan() {
-                    J::Null
-                } else {
-                    J::from(*ms)
-                }
+                // `Date#toJSON`: the ISO string, null when invalid
+                crate::config::js_number::date_to_iso(*ms).map_or(J::Null, J::String)
             }
         }
     }
@@ -271,6 +268,16 @@ impl JsObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_serialise_like_to_json() {
+        // `before=2020-01-01` → `"2020-01-01T00:00:00.000Z"`, not the ms count
+        assert_eq!(
+            Value::Date(1_577_836_800_000.0).to_json(),
+            serde_json::json!("2020-01-01T00:00:00.000Z")
+        );
+        assert_eq!(Value::Date(f64::NAN).to_json(), serde_json::Value::Null);
+    }
 
     #[test]
     fn object_orders_index_keys_first() {

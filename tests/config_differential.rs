@@ -13,12 +13,11 @@
 
 mod support;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use support::{
-    Prepared, Replacement, Scenario, Toolchain, build_argv, build_env, json_diff, list_scenarios,
-    normalise, parse_json_output, prepare, pretty, repo_root, run, running_as_root, toolchain,
+    Scenario, Toolchain, comparable, json_diff, list_scenarios, normalise, prepare, pretty,
+    replacements, repo_root, run_oracle, run_ours, running_as_root, toolchain,
 };
 
 /// What went wrong in one scenario.
@@ -126,61 +125,6 @@ fn check_scenario(tools: &Toolchain, scenario: &Scenario, update: bool) -> Repor
     report
 }
 
-/// `<root>` → `{root}`; when the scenario unsets `PREFIX`, npm derives the
-/// global prefix from node's location, so that becomes `{node_prefix}`.
-fn replacements(tools: &Toolchain, scenario: &Scenario, prepared: &Prepared) -> Vec<Replacement> {
-    let mut out = vec![Replacement {
-        from: prepared.root_str(),
-        to: "{root}".to_string(),
-    }];
-    let node_prefix = tools.node_prefix.to_string_lossy().into_owned();
-    if scenario.spec.unset.iter().any(|v| v == "PREFIX") && node_prefix != "/" {
-        out.push(Replacement {
-            from: node_prefix,
-            to: "{node_prefix}".to_string(),
-        });
-    }
-    out
-}
-
-fn oracle_script() -> PathBuf {
-    repo_root().join("tests").join("oracle").join("config.js")
-}
-
-fn run_oracle(
-    tools: &Toolchain,
-    scenario: &Scenario,
-    prepared: &Prepared,
-) -> Result<Value, String> {
-    let mut args = vec![
-        oracle_script().to_string_lossy().into_owned(),
-        "--npm-root".to_string(),
-        tools.npm_root.to_string_lossy().into_owned(),
-        "--npm-dir".to_string(),
-        prepared.root.join("npm").to_string_lossy().into_owned(),
-        "--".to_string(),
-    ];
-    args.extend(build_argv(scenario, prepared));
-    let env = build_env(scenario, prepared);
-    let out = run(&tools.node, &args, &env, &prepared.cwd)?;
-    parse_json_output("oracle", &out)
-}
-
-fn run_ours(_tools: &Toolchain, scenario: &Scenario, prepared: &Prepared) -> Result<Value, String> {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_npmrc-doctor"));
-    let mut args = vec![
-        "config".to_string(),
-        "--json".to_string(),
-        "--npm-dir".to_string(),
-        prepared.root.join("npm").to_string_lossy().into_owned(),
-        "--".to_string(),
-    ];
-    args.extend(build_argv(scenario, prepared));
-    let env = build_env(scenario, prepared);
-    let out = run(&bin, &args, &env, &prepared.cwd)?;
-    parse_json_output("npmrc-doctor config --json", &out)
-}
-
 /// Compares the live oracle output with `expected.json` (or rewrites it).
 fn check_expected(scenario: &Scenario, oracle: &Value, update: bool, report: &mut Report) {
     let path = scenario.expected_path();
@@ -209,93 +153,6 @@ fn check_expected(scenario: &Scenario, oracle: &Value, update: bool, report: &mu
         Ok(expected) => report.npm_changed.extend(json_diff(&expected, oracle)),
         Err(e) => report.npm_changed.push(e),
     }
-}
-
-/// The fields the differential test compares (docs/scenarios.md,
-/// "What is compared").
-fn comparable(doc: &Value) -> Value {
-    let warnings = sorted_warnings(doc);
-    if let Some(load_error) = doc.get("load_error") {
-        return json!({
-            "load_error": pick(load_error, &["code", "message"]),
-            "warnings": warnings,
-        });
-    }
-    let files: Vec<Value> = doc
-        .get("files")
-        .and_then(Value::as_array)
-        .map(|files| {
-            files
-                .iter()
-                .map(|f| pick(f, &["layer", "path", "status", "reason"]))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut config = Map::new();
-    if let Some(entries) = doc.get("config").and_then(Value::as_object) {
-        for (key, entry) in entries {
-            let mut e = pick(entry, &["value", "type", "layer"]);
-            e["shadowed"] = Value::Array(shadowed_layers(entry));
-            config.insert(key.clone(), e);
-        }
-    }
-    let error = doc
-        .get("validation")
-        .and_then(|v| v.get("error"))
-        .filter(|e| !e.is_null())
-        .map_or(Value::Null, |e| pick(e, &["code", "message", "problems"]));
-    json!({
-        "files": files,
-        "config": config,
-        "validation": {"error": error},
-        "warnings": warnings,
-    })
-}
-
-/// The distinct layers of `shadowed`, in order, without the winning layer
-/// (same-file duplicates are an npmrc-doctor extra that npm cannot see).
-fn shadowed_layers(entry: &Value) -> Vec<Value> {
-    let own = entry.get("layer");
-    let mut out: Vec<Value> = Vec::new();
-    for s in entry
-        .get("shadowed")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let layer = s.get("layer").cloned().unwrap_or(Value::Null);
-        if Some(&layer) != own && !out.contains(&layer) {
-            out.push(layer);
-        }
-    }
-    out
-}
-
-fn sorted_warnings(doc: &Value) -> Value {
-    let mut w: Vec<String> = doc
-        .get("warnings")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-        // npmrc-doctor never prints secrets, npm's warnings sometimes do:
-        // compare both after the same redaction
-        .map(|w| npmrc_doctor::secret::redact_text(&w))
-        .collect();
-    w.sort();
-    json!(w)
-}
-
-/// The listed fields of an object (missing ones as null).
-fn pick(obj: &Value, fields: &[&str]) -> Value {
-    let mut out = Map::new();
-    for f in fields {
-        out.insert(
-            (*f).to_string(),
-            obj.get(*f).cloned().unwrap_or(Value::Null),
-        );
-    }
-    Value::Object(out)
 }
 
 /// The oracle's masking (`tests/oracle/lib/secret.js`) must match

@@ -3,7 +3,7 @@
 
 use super::NpmArgs;
 use crate::config::validate::{AuthAction, Validation, ValidationError, validate};
-use crate::config::{Config, FileStatus, Layer, LoadError, Origin, Setting, load};
+use crate::config::{Config, FailedLoad, FileStatus, Layer, Origin, Setting, load_logged};
 use crate::env::Env;
 use crate::secret;
 use crate::value::Value;
@@ -28,9 +28,9 @@ pub struct ConfigArgs {
 
 /// Runs `config`; returns the exit code.
 pub fn run(args: &ConfigArgs, env: &Env, out: &mut dyn Write) -> u8 {
-    let config = match load(env, &args.npm.load_options()) {
+    let config = match load_logged(env, &args.npm.load_options()) {
         Ok(c) => c,
-        Err(e) => return report_load_error(&e, args.json, out),
+        Err(failed) => return report_load_error(&failed, args.json, out),
     };
     let validation = validate(&config);
     let result = match (args.action.as_str(), &args.key) {
@@ -62,11 +62,20 @@ pub fn run(args: &ConfigArgs, env: &Env, out: &mut dyn Write) -> u8 {
     }
 }
 
-fn report_load_error(e: &LoadError, json_out: bool, out: &mut dyn Write) -> u8 {
+fn report_load_error(failed: &FailedLoad, json_out: bool, out: &mut dyn Write) -> u8 {
+    let e = &failed.error;
+    let warnings: Vec<&str> = failed.warnings.iter().map(|w| w.text.as_str()).collect();
     if json_out {
-        let doc = json!({"schema": 1, "load_error": {"code": e.code(), "message": e.to_string()}});
+        let doc = json!({
+            "schema": 1,
+            "load_error": {"code": e.code(), "message": e.to_string()},
+            "warnings": warnings,
+        });
         let _ = write_json(out, &doc);
     } else {
+        for w in &warnings {
+            let _ = writeln!(out, "{w}");
+        }
         super::output::error(&format!(
             "npm cannot load its configuration: {}{}",
             e.code().map(|c| format!("{c}: ")).unwrap_or_default(),
@@ -85,7 +94,23 @@ fn write_json(out: &mut dyn Write, doc: &J) -> std::io::Result<()> {
 #[must_use]
 pub fn display_json(key: &str, value: &Value) -> J {
     let secret = secret::is_secret_key(key);
-    mask_json(&value.to_json(), secret)
+    mask_json(&config_json(value), secret)
+}
+
+/// `Value::to_json`, except that non-finite numbers are their `String(n)`
+/// (`depth=Infinity` → `"Infinity"`), as the schema says, at any depth.
+fn config_json(value: &Value) -> J {
+    match value {
+        Value::Number(n) if !n.is_finite() => J::String(value.js_string()),
+        Value::Array(items) => J::Array(items.iter().map(config_json).collect()),
+        Value::Object(obj) => J::Object(
+            obj.iter()
+                .filter(|(_, v)| !matches!(v, Value::Undefined))
+                .map(|(k, v)| (k.to_string(), config_json(v)))
+                .collect(),
+        ),
+        other => other.to_json(),
+    }
 }
 
 fn mask_json(v: &J, secret_key: bool) -> J {
@@ -377,4 +402,22 @@ fn write_get(
         writeln!(out, "; npm's default")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_numbers_display_as_their_string() {
+        // `depth=Infinity`: the schema renders `String(n)`, not JSON's null
+        assert_eq!(
+            display_json("depth", &Value::Number(f64::INFINITY)),
+            json!("Infinity")
+        );
+        assert_eq!(
+            display_json("x", &Value::Array(vec![Value::Number(f64::NAN)])),
+            json!(["NaN"])
+        );
+    }
 }

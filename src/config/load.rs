@@ -124,6 +124,25 @@ impl LoadError {
 /// # Errors
 /// [`LoadError`] where npm's own `load()` throws.
 pub fn load(env: &Env, opts: &LoadOptions) -> Result<Config, LoadError> {
+    load_logged(env, opts).map_err(|failed| failed.error)
+}
+
+/// A `load()` that threw, with the warnings npm had already logged (e.g. a
+/// deprecated key in the user file before "double-loading config").
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedLoad {
+    /// What `load()` throws.
+    pub error: LoadError,
+    /// The warnings logged before it threw, in order (the queued "Unknown
+    /// … config" ones are never printed then).
+    pub warnings: Vec<Warning>,
+}
+
+/// [`load`], keeping the warnings logged before a load error.
+///
+/// # Errors
+/// [`FailedLoad`] where npm's own `load()` throws.
+pub fn load_logged(env: &Env, opts: &LoadOptions) -> Result<Config, FailedLoad> {
     Loader::new(env, opts).run()
 }
 
@@ -173,13 +192,14 @@ impl<'a> Loader<'a> {
             local_package: None,
             workspace: None,
             remain: Vec::new(),
-            types: NpmTypes::default(),
+            types: NpmTypes::machine(),
             cache: opts.cache.clone(),
             globalconfig_captured: false,
         }
     }
 
-    fn run(mut self) -> Result<Config, LoadError> {
+    /// The load sequence (npm-semantics.md §1.2).
+    fn load_layers(&mut self) -> Result<(), LoadError> {
         let global_prefix = self.global_prefix();
         self.load_defaults(&global_prefix)?;
         self.load_builtin()?;
@@ -187,7 +207,16 @@ impl<'a> Loader<'a> {
         self.load_env()?;
         self.load_project()?;
         self.load_user()?;
-        self.load_global()?;
+        self.load_global()
+    }
+
+    fn run(mut self) -> Result<Config, FailedLoad> {
+        if let Err(error) = self.load_layers() {
+            return Err(FailedLoad {
+                error,
+                warnings: self.load_warnings,
+            });
+        }
         if !self.globalconfig_captured {
             let value = self.get("globalconfig");
             let current = self
@@ -771,12 +800,21 @@ fn cli_arg_for(argv: &[String], key: &str) -> Option<String> {
 }
 
 /// A log line as npm's display prints it: every line of a multi-line
-/// message gets the `npm <level> <title>` prefix.
+/// message (split on `/\r?\n/`) gets the `npm <level> <title>` prefix,
+/// followed by a space only when the line is not empty (npm
+/// `lib/utils/format.js` `formatWithOptions`).
 #[must_use]
 pub fn npm_log(level: &str, title: &str, message: &str) -> String {
     message
         .split('\n')
-        .map(|line| format!("npm {level} {title} {line}"))
+        .map(|line| {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.is_empty() {
+                format!("npm {level} {title}")
+            } else {
+                format!("npm {level} {title} {line}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -979,6 +1017,15 @@ fn normalize(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npm_log_empty_lines_have_no_trailing_space() {
+        // the `optional` deprecation message has a blank line
+        assert_eq!(
+            npm_log("warn", "config", "a\n\n  b\r\nc"),
+            "npm warn config a\nnpm warn config\nnpm warn config   b\nnpm warn config c"
+        );
+    }
 
     #[test]
     fn env_keys() {

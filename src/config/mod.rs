@@ -20,7 +20,7 @@ pub mod types;
 pub mod validate;
 
 pub use layer::{FileStatus, Layer, LayerData, Origin, Setting};
-pub use load::{LoadError, LoadOptions, load};
+pub use load::{FailedLoad, LoadError, LoadOptions, load, load_logged};
 
 use crate::value::Value;
 use std::path::{Path, PathBuf};

@@ -182,6 +182,15 @@ pub struct NpmTypes {
 }
 
 impl NpmTypes {
+    /// Types for this machine: `local-address` accepts the addresses of
+    /// its network interfaces, as npm's `getLocalAddresses()` lists them
+    /// at start-up (read once per process).
+    #[must_use]
+    pub fn machine() -> Self {
+        static ADDRESSES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        Self::with_local_addresses(ADDRESSES.get_or_init(machine_local_addresses).clone())
+    }
+
     /// Types with the given local addresses for `local-address`.
     #[must_use]
     pub fn with_local_addresses(local_addresses: Vec<String>) -> Self {
@@ -235,6 +244,40 @@ impl NpmTypes {
     }
 }
 
+/// npm's `getLocalAddresses()` (definitions.js) without its leading
+/// `null`: `Object.values(os.networkInterfaces())` flattened to the
+/// addresses. Node groups getifaddrs(3) entries by interface name, in order
+/// of each name's first appearance, keeping the entries' order within one
+/// interface. (libuv also skips interfaces that are not up and running;
+/// `if-addrs` does not report those flags.)
+fn machine_local_addresses() -> Vec<String> {
+    let Ok(interfaces) = if_addrs::get_if_addrs() else {
+        return Vec::new();
+    };
+    group_by_interface(
+        interfaces
+            .into_iter()
+            .map(|i| {
+                let ip = i.ip().to_string();
+                (i.name, ip)
+            })
+            .collect(),
+    )
+}
+
+/// `(interface, address)` entries in getifaddrs order → addresses grouped
+/// by interface like `Object.values(os.networkInterfaces())`.
+fn group_by_interface(entries: Vec<(String, String)>) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, address) in entries {
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, addrs)) => addrs.push(address),
+            None => groups.push((name, vec![address])),
+        }
+    }
+    groups.into_iter().flat_map(|(_, a)| a).collect()
+}
+
 /// The `description` nopt/`@npmcli/config` give a type when a value is
 /// invalid (`type-defs.js`); literal values describe themselves.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +326,35 @@ mod tests {
     #[test]
     fn table_is_sorted() {
         assert!(DEFINITIONS.windows(2).all(|w| w[0].key < w[1].key));
+    }
+
+    #[test]
+    fn local_addresses_grouped_by_interface_like_node() {
+        // getifaddrs lists all IPv4 entries, then all IPv6 ones; node's
+        // object keeps each interface's addresses together
+        let entries = [
+            ("lo", "127.0.0.1"),
+            ("eth0", "192.0.2.2"),
+            ("lo", "::1"),
+            ("eth0", "fd00::2"),
+            ("eth0", "fe80::fc:ff:fe00:1"),
+        ];
+        let got = group_by_interface(
+            entries
+                .iter()
+                .map(|(n, a)| ((*n).to_string(), (*a).to_string()))
+                .collect(),
+        );
+        assert_eq!(
+            got,
+            [
+                "127.0.0.1",
+                "::1",
+                "192.0.2.2",
+                "fd00::2",
+                "fe80::fc:ff:fe00:1"
+            ]
+        );
     }
 
     #[test]

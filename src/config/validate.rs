@@ -112,7 +112,7 @@ pub fn validate(config: &Config) -> Validation {
         })
         .collect();
     let mut out = Validation::default();
-    let types = super::types::NpmTypes::default();
+    let types = super::types::NpmTypes::machine();
     let ctx = super::clean::CleanCtx {
         types: &types,
         home: &config.home,

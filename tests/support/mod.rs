@@ -9,7 +9,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
@@ -483,4 +483,156 @@ pub fn pretty(value: &Value) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     s
+}
+
+// ---- the config differential: running both programs and comparing ----
+
+/// `<root>` → `{root}`; when the scenario unsets `PREFIX`, npm derives the
+/// global prefix from node's location, so that becomes `{node_prefix}`.
+pub fn replacements(
+    tools: &Toolchain,
+    scenario: &Scenario,
+    prepared: &Prepared,
+) -> Vec<Replacement> {
+    let mut out = vec![Replacement {
+        from: prepared.root_str(),
+        to: "{root}".to_string(),
+    }];
+    let node_prefix = tools.node_prefix.to_string_lossy().into_owned();
+    if scenario.spec.unset.iter().any(|v| v == "PREFIX") && node_prefix != "/" {
+        out.push(Replacement {
+            from: node_prefix,
+            to: "{node_prefix}".to_string(),
+        });
+    }
+    out
+}
+
+pub fn oracle_script() -> PathBuf {
+    repo_root().join("tests").join("oracle").join("config.js")
+}
+
+pub fn run_oracle(
+    tools: &Toolchain,
+    scenario: &Scenario,
+    prepared: &Prepared,
+) -> Result<Value, String> {
+    let mut args = vec![
+        oracle_script().to_string_lossy().into_owned(),
+        "--npm-root".to_string(),
+        tools.npm_root.to_string_lossy().into_owned(),
+        "--npm-dir".to_string(),
+        prepared.root.join("npm").to_string_lossy().into_owned(),
+        "--".to_string(),
+    ];
+    args.extend(build_argv(scenario, prepared));
+    let env = build_env(scenario, prepared);
+    let out = run(&tools.node, &args, &env, &prepared.cwd)?;
+    parse_json_output("oracle", &out)
+}
+
+pub fn run_ours(
+    _tools: &Toolchain,
+    scenario: &Scenario,
+    prepared: &Prepared,
+) -> Result<Value, String> {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_npmrc-doctor"));
+    let mut args = vec![
+        "config".to_string(),
+        "--json".to_string(),
+        "--npm-dir".to_string(),
+        prepared.root.join("npm").to_string_lossy().into_owned(),
+        "--".to_string(),
+    ];
+    args.extend(build_argv(scenario, prepared));
+    let env = build_env(scenario, prepared);
+    let out = run(&bin, &args, &env, &prepared.cwd)?;
+    parse_json_output("npmrc-doctor config --json", &out)
+}
+
+/// The fields the differential test compares (docs/scenarios.md,
+/// "What is compared").
+pub fn comparable(doc: &Value) -> Value {
+    let warnings = sorted_warnings(doc);
+    if let Some(load_error) = doc.get("load_error") {
+        return json!({
+            "load_error": pick(load_error, &["code", "message"]),
+            "warnings": warnings,
+        });
+    }
+    let files: Vec<Value> = doc
+        .get("files")
+        .and_then(Value::as_array)
+        .map(|files| {
+            files
+                .iter()
+                .map(|f| pick(f, &["layer", "path", "status", "reason"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut config = Map::new();
+    if let Some(entries) = doc.get("config").and_then(Value::as_object) {
+        for (key, entry) in entries {
+            let mut e = pick(entry, &["value", "type", "layer"]);
+            e["shadowed"] = Value::Array(shadowed_layers(entry));
+            config.insert(key.clone(), e);
+        }
+    }
+    let error = doc
+        .get("validation")
+        .and_then(|v| v.get("error"))
+        .filter(|e| !e.is_null())
+        .map_or(Value::Null, |e| pick(e, &["code", "message", "problems"]));
+    json!({
+        "files": files,
+        "config": config,
+        "validation": {"error": error},
+        "warnings": warnings,
+    })
+}
+
+/// The distinct layers of `shadowed`, in order, without the winning layer
+/// (same-file duplicates are an npmrc-doctor extra that npm cannot see).
+fn shadowed_layers(entry: &Value) -> Vec<Value> {
+    let own = entry.get("layer");
+    let mut out: Vec<Value> = Vec::new();
+    for s in entry
+        .get("shadowed")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let layer = s.get("layer").cloned().unwrap_or(Value::Null);
+        if Some(&layer) != own && !out.contains(&layer) {
+            out.push(layer);
+        }
+    }
+    out
+}
+
+fn sorted_warnings(doc: &Value) -> Value {
+    let mut w: Vec<String> = doc
+        .get("warnings")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        // npmrc-doctor never prints secrets, npm's warnings sometimes do:
+        // compare both after the same redaction
+        .map(|w| npmrc_doctor::secret::redact_text(&w))
+        .collect();
+    w.sort();
+    json!(w)
+}
+
+/// The listed fields of an object (missing ones as null).
+pub fn pick(obj: &Value, fields: &[&str]) -> Value {
+    let mut out = Map::new();
+    for f in fields {
+        out.insert(
+            (*f).to_string(),
+            obj.get(*f).cloned().unwrap_or(Value::Null),
+        );
+    }
+    Value::Object(out)
 }
