@@ -437,8 +437,25 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
     out
 }
 
-fn explain_url(ctx: &Ctx<'_>, u: &str) -> UrlWhy {
+/// npm-registry-fetch's `regFetch(uri)`: a `uri` WHATWG cannot parse is
+/// taken relative to the registry (no `spec` here, so `opts.registry` or
+/// the built-in default): `${registry minus one trailing slash}/${uri
+/// minus one leading slash}`, both trimmed.
+#[must_use]
+pub fn fetch_uri(uri: &str, registry: Option<&str>) -> String {
+    if url::Url::parse(uri).is_ok() {
+        return uri.to_string();
+    }
+    let reg = registry.unwrap_or("https://registry.npmjs.org/").trim();
+    let reg = reg.strip_suffix('/').unwrap_or(reg);
+    let rel = uri.trim();
+    format!("{reg}/{}", rel.strip_prefix('/').unwrap_or(rel))
+}
+
+fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
     let flat = ctx.flat();
+    let full = fetch_uri(input, flat.registry().as_deref());
+    let u = full.as_str();
     let request = match crate::auth::get_auth(u, &flat, None) {
         Ok(auth) => Request {
             url: Some(wire_url(u)),
@@ -460,7 +477,7 @@ fn explain_url(ctx: &Ctx<'_>, u: &str) -> UrlWhy {
         }
     }
     UrlWhy {
-        input: u.to_string(),
+        input: input.to_string(),
         request,
         near_misses,
     }

@@ -6,7 +6,7 @@
 
 use super::{Ctx, ErrorInfo, Request, credential, remove_trailing_slashes, wire_url};
 use crate::auth::{FlatOpts, Overrides, get_auth};
-use crate::spec::npa::{PackageArg, SpecType};
+use crate::spec::npa::{PackageArg, SpecType, npa};
 use crate::value::Value;
 use std::path::Path;
 use url::Url;
@@ -198,6 +198,17 @@ pub fn pacote_remote_resolved(resolved: &str, registry: &str, rrh: &str) -> Stri
     resolved.to_string()
 }
 
+/// What npa throws for the spec pacote is handed (`<name>@<url>` for an
+/// install node, the bare URL for `npm pack`): a `resolved` with a
+/// protocol npa does not know (`ftp:`, …) is `EUNSUPPORTEDPROTOCOL`, and
+/// pacote makes no request at all.
+fn npa_error(arg: &str) -> Option<ErrorInfo> {
+    npa(arg, None).err().map(|e| ErrorInfo {
+        code: e.code.map(str::to_string),
+        message: e.message,
+    })
+}
+
 /// The tarball request `npm install` makes for the node `name` with
 /// lockfile/packument URL `resolved`.
 #[must_use]
@@ -214,6 +225,9 @@ pub fn install_request(
     overrides.insert("registry".into(), Value::Str(registry.clone()));
     let opts = flat.with(&overrides);
     let request = match registry_resolved(resolved, &registry, &rrh) {
+        Some(rr) if npa_error(&format!("{name}@{rr}")).is_some() => {
+            Request::failed("GET", npa_error(&format!("{name}@{rr}")))
+        }
         None => Request::failed(
             "GET",
             Some(ErrorInfo {
@@ -256,6 +270,9 @@ pub fn install_request(
 /// options (registry not normalised) and pacote's own rewrite.
 #[must_use]
 pub fn pack_request(ctx: &Ctx<'_>, resolved: &str) -> Request {
+    if let Some(e) = npa_error(resolved) {
+        return Request::failed("GET", Some(e));
+    }
     let flat = ctx.flat();
     let registry = flat
         .registry()
@@ -330,6 +347,25 @@ mod tests {
             ),
             "https://h/lodash/-/lodash-1.0.0.tgz"
         );
+    }
+
+    #[test]
+    fn unsupported_protocol_is_an_npa_error() {
+        // fuzz: registry=ftp://h/ -> pacote.tarball("x@ftp://h/x/-/x-1.0.0.tgz") throws
+        let e = npa_error("x@ftp://h/x/-/x-1.0.0.tgz");
+        assert_eq!(
+            e.as_ref().and_then(|e| e.code.as_deref()),
+            Some("EUNSUPPORTEDPROTOCOL")
+        );
+        assert_eq!(
+            e.map(|e| e.message).as_deref(),
+            Some("Unsupported URL Type \"ftp:\": ftp://h/x/-/x-1.0.0.tgz")
+        );
+        assert_eq!(
+            npa_error("ftp://h/x.tgz").and_then(|e| e.code),
+            Some("EUNSUPPORTEDPROTOCOL".into())
+        );
+        assert_eq!(npa_error("x@https://h/x/-/x-1.0.0.tgz"), None);
     }
 
     #[test]

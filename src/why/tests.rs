@@ -220,3 +220,28 @@ fn project_specs_in_npm_order_without_duplicates() {
         .collect();
     assert_eq!(specs, vec!["app@2.0.0", "a@^1", "b@3"]);
 }
+
+#[test]
+fn relative_url_is_taken_from_the_registry() {
+    // fuzz: `--url npm.example.com/x.tgz` is no URL for WHATWG, so
+    // npm-registry-fetch appends it to the registry
+    assert_eq!(
+        fetch_uri("npm.example.com/x.tgz", None),
+        "https://registry.npmjs.org/npm.example.com/x.tgz"
+    );
+    assert_eq!(
+        fetch_uri(" /-/whoami ", Some("https://r.example/npm/ ")),
+        "https://r.example/npm/-/whoami"
+    );
+    assert_eq!(fetch_uri("https://h/x", Some("https://r/")), "https://h/x");
+    let f = fixture(
+        "registry=https://r.example/npm\n//r.example/npm/:_authToken=t\n",
+        None,
+    );
+    let r = why(&f, &["lodash"], &["-/whoami"]);
+    assert_eq!(
+        r.urls[0].request.url.as_deref(),
+        Some("https://r.example/npm/-/whoami")
+    );
+    assert!(r.urls[0].request.has_credential());
+}
