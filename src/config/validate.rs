@@ -93,6 +93,41 @@ pub struct Validation {
     /// `npm warn invalid config …` lines, in npm's order.
     pub warnings: Vec<Warning>,
     pub invalid: Vec<InvalidValue>,
+    /// The layers as `validate()` leaves them (invalid values removed,
+    /// valid ones normalised), when it did not throw.
+    pub cleaned: Option<Vec<(Layer, JsObject)>>,
+}
+
+impl Validation {
+    /// The config as npm holds it after `validate()`: what `config.get`
+    /// returns from then on, and what flat options are rebuilt from when
+    /// npm invalidates them (a `scope` without `@`, npm-semantics.md §1.9).
+    #[must_use]
+    pub fn apply(&self, config: &Config) -> Option<Config> {
+        let cleaned = self.cleaned.as_ref()?;
+        let mut out = config.clone();
+        for layer in &mut out.layers {
+            let Some((_, obj)) = cleaned.iter().find(|(l, _)| *l == layer.layer) else {
+                continue;
+            };
+            let keys: Vec<String> = layer.settings.iter().map(|s| s.key.clone()).collect();
+            for key in keys {
+                match obj.get(&key) {
+                    Some(v) => {
+                        if let Some(s) = layer.get_mut(&key) {
+                            if s.value != *v {
+                                s.value = v.clone();
+                            }
+                        }
+                    }
+                    None => {
+                        layer.remove(&key);
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
 }
 
 /// Runs npm's `validate()` on a copy of the loaded layers.
@@ -203,7 +238,9 @@ pub fn validate(config: &Config) -> Validation {
             });
         }
     }
-    if !problems.is_empty() {
+    if problems.is_empty() {
+        out.cleaned = Some(data);
+    } else {
         out.error = Some(ValidationError::InvalidAuth {
             message: invalid_auth_message(&problems),
             problems,

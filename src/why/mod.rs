@@ -280,6 +280,16 @@ impl Ctx<'_> {
 /// Explains `input` against the loaded config.
 #[must_use]
 pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyInput) -> WhyReport {
+    // npm's `lib/npm.js` fixes up a `scope` without `@` with `config.set`,
+    // which drops the cached flat options: requests then use the values
+    // as `validate()` left them (npm-semantics.md §1.9)
+    let rebuilt = match config.get("scope") {
+        crate::value::Value::Str(s) if !s.is_empty() && !s.starts_with('@') => {
+            validation.apply(config)
+        }
+        _ => None,
+    };
+    let config = rebuilt.as_ref().unwrap_or(config);
     let project = crate::manifest::read_package_json(&config.cwd).ok();
     let ctx = Ctx {
         config,
