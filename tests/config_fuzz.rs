@@ -334,7 +334,7 @@ fn value_for(rng: &mut Rng, kind: Kind) -> String {
 /// `globalconfig` (an array from `key[]=`, `null`, `true`) as the file's
 /// `source` (`files[].path` is then JSON, not a string), and `prefix=null`
 /// makes `load()` throw `ERR_INVALID_ARG_TYPE` (`path.resolve(null)`).
-const NON_STRING_OPEN: &[&str] = &["userconfig", "globalconfig", "prefix"];
+const NON_STRING_OPEN: &[&str] = &[];
 
 fn known_open(key: &str, value: &str, array: bool) -> bool {
     NON_STRING_OPEN.contains(&key) && (array || value == "true" || value == "null")

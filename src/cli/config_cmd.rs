@@ -194,9 +194,14 @@ fn setting_json(config: &Config, s: &Setting) -> J {
 }
 
 fn file_json(l: &crate::config::LayerData) -> J {
+    let path = match (&l.raw_source, &l.path) {
+        (Some(raw), _) => mask_json(&raw.to_json(), false),
+        (None, Some(p)) => J::String(p.display().to_string()),
+        (None, None) => J::String(l.source.clone()),
+    };
     json!({
         "layer": l.layer.name(),
-        "path": l.path.as_ref().map_or_else(|| l.source.clone(), |p| p.display().to_string()),
+        "path": path,
         "status": l.status.name(),
         "reason": l.status.reason(),
         "notes": l.text.as_ref().map(|t| t.notes.clone()).unwrap_or_default(),

@@ -186,6 +186,9 @@ pub struct LayerData {
     pub source: String,
     /// The file path, for file layers (also when missing or skipped).
     pub path: Option<PathBuf>,
+    /// The non-string value npm was given as the file name (an array or
+    /// `null` from `userconfig`/`globalconfig`), when that happened.
+    pub raw_source: Option<Value>,
     pub status: FileStatus,
     /// The file contents, when it was read.
     pub text: Option<Arc<FileText>>,
@@ -205,6 +208,7 @@ impl LayerData {
             layer,
             source: source.into(),
             path: None,
+            raw_source: None,
             status: FileStatus::NotAFile,
             text: None,
             settings: Arc::new(Vec::new()),

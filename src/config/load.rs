@@ -207,7 +207,24 @@ impl<'a> Loader<'a> {
         self.load_env()?;
         self.load_project()?;
         self.load_user()?;
-        self.load_global()
+        self.load_global()?;
+        // `setEnvs()` walks every inherited key of the cli layer, which
+        // evaluates the `globalconfig` getter (`resolve(prefix, …)`) again
+        self.check_globalconfig_getter()
+    }
+
+    /// When `globalconfig` still reads through the default layer's getter,
+    /// `resolve(get('prefix'), 'etc/npmrc')` runs: a non-string `prefix`
+    /// makes it throw.
+    fn check_globalconfig_getter(&self) -> Result<(), LoadError> {
+        let own = self
+            .layers
+            .iter()
+            .any(|l| l.layer != Layer::Default && l.get("globalconfig").is_some());
+        if own || self.globalconfig_captured {
+            return Ok(());
+        }
+        require_path_string(&self.get("prefix"))
     }
 
     fn run(mut self) -> Result<Config, FailedLoad> {
@@ -556,6 +573,7 @@ impl<'a> Loader<'a> {
 
     /// `loadGlobalConfig`.
     fn load_global(&mut self) -> Result<(), LoadError> {
+        self.check_globalconfig_getter()?;
         let file = self.get("globalconfig");
         self.load_file(&file, Layer::Global)
     }
@@ -575,10 +593,12 @@ impl<'a> Loader<'a> {
     /// `#loadFile`.
     fn load_file(&mut self, file: &Value, layer: Layer) -> Result<(), LoadError> {
         let Value::Str(path) = file else {
-            // readFile() rejects a non-string path; npm records the error.
-            let source = file.js_string();
-            self.set_source(layer, &source)?;
+            // readFile() rejects a non-string path (an array from `key[]=`,
+            // null); npm records the error and keeps the value itself as the
+            // layer's source (a Map key by identity: never a double load)
             let l = self.layer_mut(layer);
+            l.source = file.js_string();
+            l.raw_source = Some(file.clone());
             l.status = FileStatus::Unreadable("ERR_INVALID_ARG_TYPE".into());
             return Ok(());
         };
@@ -797,6 +817,30 @@ fn cli_arg_for(argv: &[String], key: &str) -> Option<String> {
             name == key || name.strip_prefix("no-") == Some(key)
         })
         .cloned()
+}
+
+/// node's `path.resolve()` argument check: npm calls it on `prefix`
+/// (the `globalconfig` getter, `setEnvs`) and throws for a non-string
+/// (`prefix=null`, `prefix[]=…`).
+///
+/// # Errors
+/// `ERR_INVALID_ARG_TYPE` with node's message.
+fn require_path_string(value: &Value) -> Result<(), LoadError> {
+    let received = match value {
+        Value::Str(_) => return Ok(()),
+        Value::Null => "null".to_string(),
+        Value::Undefined => "undefined".to_string(),
+        Value::Bool(b) => format!("type boolean ({b})"),
+        Value::Number(n) => format!("type number ({})", crate::npmrc::js::number_to_string(*n)),
+        Value::Array(_) => "an instance of Array".to_string(),
+        Value::Date(_) => "an instance of Date".to_string(),
+        Value::Object(_) => "an instance of Object".to_string(),
+    };
+    Err(LoadError::Thrown {
+        code: Some("ERR_INVALID_ARG_TYPE".into()),
+        message: format!("The \"paths[0]\" argument must be of type string. Received {received}"),
+        file: None,
+    })
 }
 
 /// A log line as npm's display prints it: every line of a multi-line
