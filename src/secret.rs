@@ -327,6 +327,13 @@ pub fn mask_source(path: &std::path::Path, text: &str) -> String {
         }
     }
     let mut bytes = text.as_bytes().to_vec();
+    // control characters (NUL, ESC, …) never reach a terminal: each becomes
+    // `?`; only ASCII controls are single bytes, so offsets are preserved
+    for b in &mut bytes {
+        if (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f {
+            *b = b'?';
+        }
+    }
     for span in spans {
         for i in span {
             if let Some(b) = bytes.get_mut(i) {

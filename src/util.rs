@@ -56,3 +56,28 @@ mod tests {
         assert_eq!(line_col("x", 99), (1, 2));
     }
 }
+
+/// Text safe to print on a terminal: control characters (which a hostile
+/// file could use for terminal escape sequences) are shown escaped
+/// (`\u{1b}`); tabs and line breaks stay.
+#[must_use]
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// C0/C1 control characters other than tab, line feed and carriage return.
+#[must_use]
+pub fn is_unsafe_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}

@@ -135,6 +135,7 @@ fn check_dir(
         (rule.check)(&cx, &mut found);
         for mut d in found {
             d.severity = severity;
+            sanitize(&mut d);
             let file = &d.primary.location.file;
             if !cx.is_checked(file) {
                 continue;
@@ -168,6 +169,27 @@ fn check_dir(
                     .or_insert_with(|| text.text.clone());
             }
         }
+    }
+}
+
+/// Escapes control characters (from hostile or broken files) in the texts
+/// of a diagnostic, so no output format carries them to a terminal.
+fn sanitize(d: &mut diagnostic::Diagnostic) {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(c) = crate::util::printable(s) {
+            *s = c;
+        }
+    };
+    clean(&mut d.message);
+    clean(&mut d.primary.message);
+    for l in &mut d.secondary {
+        clean(&mut l.message);
+    }
+    if let Some(h) = &mut d.help {
+        clean(h);
+    }
+    if let Some(n) = &mut d.note {
+        clean(n);
     }
 }
 

@@ -271,6 +271,12 @@ fn value_text(key: &str, value: &Value) -> String {
 }
 
 fn write_list(out: &mut dyn Write, config: &Config, v: &Validation) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    write_list_raw(&mut buf, config, v)?;
+    out.write_all(crate::util::printable(&String::from_utf8_lossy(&buf)).as_bytes())
+}
+
+fn write_list_raw(out: &mut dyn Write, config: &Config, v: &Validation) -> std::io::Result<()> {
     for layer in Layer::ALL.iter().rev().filter(|l| **l != Layer::Default) {
         let data = config.layer(*layer);
         if data.settings.is_empty() {
@@ -371,6 +377,17 @@ fn write_list(out: &mut dyn Write, config: &Config, v: &Validation) -> std::io::
 }
 
 fn write_get(
+    out: &mut dyn Write,
+    config: &Config,
+    key: &str,
+    json_out: bool,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    write_get_raw(&mut buf, config, key, json_out)?;
+    out.write_all(crate::util::printable(&String::from_utf8_lossy(&buf)).as_bytes())
+}
+
+fn write_get_raw(
     out: &mut dyn Write,
     config: &Config,
     key: &str,

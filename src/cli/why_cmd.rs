@@ -97,7 +97,15 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
             report::write_human(&why, diagnosis.as_ref(), &config.cwd, color, &mut buf).and_then(
                 |()| {
                     let text = String::from_utf8_lossy(&buf);
-                    out.write_all(crate::why::scrub::scrub(&text).as_bytes())
+                    let text = crate::why::scrub::scrub(&text);
+                    // snippets are already control-free; without colour no
+                    // escape sequence of ours is in the text either
+                    let text = if color {
+                        text
+                    } else {
+                        crate::util::printable(&text).into_owned()
+                    };
+                    out.write_all(text.as_bytes())
                 },
             )
         }
