@@ -39,24 +39,6 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(levenshtein("regsitry", "registry"), 2);
-        assert_eq!(levenshtein("", "ab"), 2);
-    }
-
-    #[test]
-    fn positions() {
-        assert_eq!(line_col("ab\ncd", 3), (2, 1));
-        assert_eq!(line_col("ab\ncé", 5), (2, 2));
-        assert_eq!(line_col("x", 99), (1, 2));
-    }
-}
-
 /// Text safe to print on a terminal: control characters (which a hostile
 /// file could use for terminal escape sequences) are shown escaped
 /// (`\u{1b}`); tabs and line breaks stay.
@@ -80,4 +62,28 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 #[must_use]
 pub fn is_unsafe_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(levenshtein("regsitry", "registry"), 2);
+        assert_eq!(levenshtein("", "ab"), 2);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{1b}[31mb\0"), "a\\u{1b}[31mb\\u{0}");
+        assert_eq!(printable("tab\tnl\n"), "tab\tnl\n");
+    }
+
+    #[test]
+    fn positions() {
+        assert_eq!(line_col("ab\ncd", 3), (2, 1));
+        assert_eq!(line_col("ab\ncé", 5), (2, 2));
+        assert_eq!(line_col("x", 99), (1, 2));
+    }
 }
