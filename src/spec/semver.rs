@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Regex, RegexBuilder};
 
@@ -26,25 +26,26 @@ const MAX_SAFE_F64: f64 = MAX_SAFE_INTEGER as f64;
 
 /// The compiled `safeRe` table (only the tokens the ports use).
 struct Re {
-    full: Regex,
-    loose: Regex,
-    build: Regex,
-    build_strip: Regex,
-    xrange: Regex,
-    xrange_loose: Regex,
-    tilde_trim: Regex,
-    tilde: Regex,
-    tilde_loose: Regex,
-    caret_trim: Regex,
-    caret: Regex,
-    caret_loose: Regex,
-    comparator: Regex,
-    comparator_loose: Regex,
-    comparator_trim: Regex,
-    hyphen: Regex,
-    hyphen_loose: Regex,
-    star: Regex,
-    gte0: Regex,
+    bounded: bool,
+    full: OnceLock<Regex>,
+    loose: OnceLock<Regex>,
+    build: OnceLock<Regex>,
+    build_strip: OnceLock<Regex>,
+    xrange: OnceLock<Regex>,
+    xrange_loose: OnceLock<Regex>,
+    tilde_trim: OnceLock<Regex>,
+    tilde: OnceLock<Regex>,
+    tilde_loose: OnceLock<Regex>,
+    caret_trim: OnceLock<Regex>,
+    caret: OnceLock<Regex>,
+    caret_loose: OnceLock<Regex>,
+    comparator: OnceLock<Regex>,
+    comparator_loose: OnceLock<Regex>,
+    comparator_trim: OnceLock<Regex>,
+    hyphen: OnceLock<Regex>,
+    hyphen_loose: OnceLock<Regex>,
+    star: OnceLock<Regex>,
+    gte0: OnceLock<Regex>,
 }
 
 /// The unsafe `src[]` strings of `internal/re.js`.
@@ -205,36 +206,194 @@ impl Drop for ExactGuard {
     }
 }
 
+/// `(<|>)?=?` in node-semver's sources.
+const GTLT: &str = "((?:<|>)?=?)";
+
+/// A regex set; each regex is compiled the first time it is used (a
+/// single-project run needs only a few of them).
 fn build_re(bounded: bool) -> Re {
-    let compile = |js: &str, safe: bool| compile(js, safe, bounded);
-    let s = sources();
-    let gtlt = "((?:<|>)?=?)";
     Re {
-        full: compile(&format!("^{}$", s.fullplain), true),
-        loose: compile(&format!("^{}$", s.looseplain), true),
-        build: compile(&s.build, true),
-        build_strip: compile(&s.build, false),
-        xrange: compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain), true),
-        xrange_loose: compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain_loose), true),
-        tilde_trim: compile(r"(\s*)(?:~>?)\s+", true),
-        tilde: compile(&format!("^(?:~>?){}$", s.xrangeplain), true),
-        tilde_loose: compile(&format!("^(?:~>?){}$", s.xrangeplain_loose), true),
-        caret_trim: compile(r"(\s*)(?:\^)\s+", true),
-        caret: compile(&format!(r"^(?:\^){}$", s.xrangeplain), true),
-        caret_loose: compile(&format!(r"^(?:\^){}$", s.xrangeplain_loose), true),
-        comparator: compile(&format!(r"^{gtlt}\s*({})$|^$", s.fullplain), true),
-        comparator_loose: compile(&format!(r"^{gtlt}\s*({})$|^$", s.looseplain), true),
-        comparator_trim: compile(
-            &format!(r"(\s*){gtlt}\s*({}|{})", s.looseplain, s.xrangeplain),
-            true,
-        ),
-        hyphen: compile(&format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain), true),
-        hyphen_loose: compile(
-            &format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain_loose),
-            true,
-        ),
-        star: compile(r"(<|>)?=?\s*\*", true),
-        gte0: compile(r"^\s*>=\s*0\.0\.0\s*$", true),
+        bounded,
+        full: OnceLock::new(),
+        loose: OnceLock::new(),
+        build: OnceLock::new(),
+        build_strip: OnceLock::new(),
+        xrange: OnceLock::new(),
+        xrange_loose: OnceLock::new(),
+        tilde_trim: OnceLock::new(),
+        tilde: OnceLock::new(),
+        tilde_loose: OnceLock::new(),
+        caret_trim: OnceLock::new(),
+        caret: OnceLock::new(),
+        caret_loose: OnceLock::new(),
+        comparator: OnceLock::new(),
+        comparator_loose: OnceLock::new(),
+        comparator_trim: OnceLock::new(),
+        hyphen: OnceLock::new(),
+        hyphen_loose: OnceLock::new(),
+        star: OnceLock::new(),
+        gte0: OnceLock::new(),
+    }
+}
+
+impl Re {
+    fn full(&self) -> &Regex {
+        self.full.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!("^{}$", s.fullplain), true)
+        })
+    }
+
+    fn loose(&self) -> &Regex {
+        self.loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!("^{}$", s.looseplain), true)
+        })
+    }
+
+    fn build(&self) -> &Regex {
+        self.build.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&s.build, true)
+        })
+    }
+
+    fn build_strip(&self) -> &Regex {
+        self.build_strip.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&s.build, false)
+        })
+    }
+
+    fn xrange(&self) -> &Regex {
+        self.xrange.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            let gtlt = GTLT;
+            compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain), true)
+        })
+    }
+
+    fn xrange_loose(&self) -> &Regex {
+        self.xrange_loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            let gtlt = GTLT;
+            compile(&format!(r"^{gtlt}\s*{}$", s.xrangeplain_loose), true)
+        })
+    }
+
+    fn tilde_trim(&self) -> &Regex {
+        self.tilde_trim.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            compile(r"(\s*)(?:~>?)\s+", true)
+        })
+    }
+
+    fn tilde(&self) -> &Regex {
+        self.tilde.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!("^(?:~>?){}$", s.xrangeplain), true)
+        })
+    }
+
+    fn tilde_loose(&self) -> &Regex {
+        self.tilde_loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!("^(?:~>?){}$", s.xrangeplain_loose), true)
+        })
+    }
+
+    fn caret_trim(&self) -> &Regex {
+        self.caret_trim.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            compile(r"(\s*)(?:\^)\s+", true)
+        })
+    }
+
+    fn caret(&self) -> &Regex {
+        self.caret.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!(r"^(?:\^){}$", s.xrangeplain), true)
+        })
+    }
+
+    fn caret_loose(&self) -> &Regex {
+        self.caret_loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!(r"^(?:\^){}$", s.xrangeplain_loose), true)
+        })
+    }
+
+    fn comparator(&self) -> &Regex {
+        self.comparator.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            let gtlt = GTLT;
+            compile(&format!(r"^{gtlt}\s*({})$|^$", s.fullplain), true)
+        })
+    }
+
+    fn comparator_loose(&self) -> &Regex {
+        self.comparator_loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            let gtlt = GTLT;
+            compile(&format!(r"^{gtlt}\s*({})$|^$", s.looseplain), true)
+        })
+    }
+
+    fn comparator_trim(&self) -> &Regex {
+        self.comparator_trim.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            let gtlt = GTLT;
+            compile(
+                &format!(r"(\s*){gtlt}\s*({}|{})", s.looseplain, s.xrangeplain),
+                true,
+            )
+        })
+    }
+
+    fn hyphen(&self) -> &Regex {
+        self.hyphen.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(&format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain), true)
+        })
+    }
+
+    fn hyphen_loose(&self) -> &Regex {
+        self.hyphen_loose.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            let s = sources();
+            compile(
+                &format!(r"^\s*({0})\s+-\s+({0})\s*$", s.xrangeplain_loose),
+                true,
+            )
+        })
+    }
+
+    fn star(&self) -> &Regex {
+        self.star.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            compile(r"(<|>)?=?\s*\*", true)
+        })
+    }
+
+    fn gte0(&self) -> &Regex {
+        self.gte0.get_or_init(|| {
+            let compile = |js: &str, safe: bool| compile(js, safe, self.bounded);
+            compile(r"^\s*>=\s*0\.0\.0\s*$", true)
+        })
     }
 }
 
@@ -312,7 +471,7 @@ pub fn parse(version: &str, loose: bool) -> Option<Version> {
         return None;
     }
     let _exact = ExactGuard::enter(version);
-    let re = if loose { &re().loose } else { &re().full };
+    let re = if loose { re().loose() } else { re().full() };
     let m = re.captures(js_trim(version))?;
     Some(Version {
         major: component(m.get(1))?,
@@ -408,9 +567,9 @@ impl Comparator {
     fn new(comp: &str, loose: bool) -> Option<Comparator> {
         let comp = js_split_ws(js_trim(comp)).join(" ");
         let re = if loose {
-            &re().comparator_loose
+            re().comparator_loose()
         } else {
-            &re().comparator
+            re().comparator()
         };
         let m = re.captures(&comp)?;
         let mut operator = m.get(1).map_or("", |g| g.as_str()).to_string();
@@ -527,9 +686,9 @@ fn replace_all(re: &Regex, s: &str, f: impl Fn(&Captures<'_>) -> String) -> Stri
 /// `replaceCaret` for one comparator.
 fn replace_caret(comp: &str, loose: bool) -> String {
     let re = if loose {
-        &re().caret_loose
+        re().caret_loose()
     } else {
-        &re().caret
+        re().caret()
     };
     replace_first(re, comp, |c| {
         let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
@@ -564,9 +723,9 @@ fn replace_caret(comp: &str, loose: bool) -> String {
 /// `replaceTilde` for one comparator.
 fn replace_tilde(comp: &str, loose: bool) -> String {
     let re = if loose {
-        &re().tilde_loose
+        re().tilde_loose()
     } else {
-        &re().tilde
+        re().tilde()
     };
     replace_first(re, comp, |c| {
         let (mj, mn, pt, pr) = (g(c, 1), g(c, 2), g(c, 3), g(c, 4));
@@ -591,9 +750,9 @@ fn replace_tilde(comp: &str, loose: bool) -> String {
 fn replace_xrange(comp: &str, loose: bool) -> String {
     let comp = js_trim(comp);
     let re = if loose {
-        &re().xrange_loose
+        re().xrange_loose()
     } else {
-        &re().xrange
+        re().xrange()
     };
     replace_first(re, comp, |c| {
         let whole = gs(c, 0);
@@ -651,7 +810,7 @@ fn replace_xrange(comp: &str, loose: bool) -> String {
 
 /// `parseComparator`: carets, tildes, x-ranges, stars.
 fn parse_comparator(comp: &str, loose: bool) -> String {
-    let comp = replace_first(&re().build, comp, |_| String::new());
+    let comp = replace_first(re().build(), comp, |_| String::new());
     let comp: Vec<String> = js_split_ws(js_trim(&comp))
         .into_iter()
         .map(|c| replace_caret(c, loose))
@@ -667,7 +826,7 @@ fn parse_comparator(comp: &str, loose: bool) -> String {
         .map(|c| replace_xrange(c, loose))
         .collect();
     let comp = comp.join(" ");
-    replace_first(&re().star, js_trim(&comp), |_| String::new())
+    replace_first(re().star(), js_trim(&comp), |_| String::new())
 }
 
 /// `hyphenReplace(false)`.
@@ -701,18 +860,18 @@ fn hyphen_replace(c: &Captures<'_>) -> String {
 
 /// `Range#parseRange` for one `||` alternative; `None` where node throws.
 fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
-    let range = re().build_strip.replace_all(range, "").into_owned();
+    let range = re().build_strip().replace_all(range, "").into_owned();
     let hr = if loose {
-        &re().hyphen_loose
+        re().hyphen_loose()
     } else {
-        &re().hyphen
+        re().hyphen()
     };
     let range = replace_first(hr, &range, hyphen_replace);
-    let range = replace_all(&re().comparator_trim, &range, |c| {
+    let range = replace_all(re().comparator_trim(), &range, |c| {
         format!("{}{}{}", gs(c, 1), gs(c, 2), gs(c, 3))
     });
-    let range = replace_all(&re().tilde_trim, &range, |c| format!("{}~", gs(c, 1)));
-    let range = replace_all(&re().caret_trim, &range, |c| format!("{}^", gs(c, 1)));
+    let range = replace_all(re().tilde_trim(), &range, |c| format!("{}~", gs(c, 1)));
+    let range = replace_all(re().caret_trim(), &range, |c| format!("{}^", gs(c, 1)));
     let joined: Vec<String> = range
         .split(' ')
         .map(|c| parse_comparator(c, loose))
@@ -720,8 +879,8 @@ fn parse_range_part(range: &str, loose: bool) -> Option<Vec<Comparator>> {
     let joined = joined.join(" ");
     let list = js_split_ws(&joined)
         .into_iter()
-        .map(|c| replace_first(&re().gte0, js_trim(c), |_| String::new()))
-        .filter(|c| !loose || re().comparator_loose.is_match(c));
+        .map(|c| replace_first(re().gte0(), js_trim(c), |_| String::new()))
+        .filter(|c| !loose || re().comparator_loose().is_match(c));
     let mut comps: Vec<Comparator> = Vec::new();
     for text in list {
         comps.push(Comparator::new(&text, loose)?);
