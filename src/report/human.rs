@@ -10,16 +10,17 @@ use std::fmt;
 use std::io::Write;
 use std::path::Path;
 
-/// One finding in miette's protocol.
+/// One finding (or one annotated snippet) in miette's protocol; also used
+/// by `why`'s report.
 #[derive(Debug)]
-struct Report {
-    message: String,
-    code: Option<String>,
-    severity: miette::Severity,
-    help: Option<String>,
-    source: NamedSource<String>,
-    labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+pub(crate) struct Report {
+    pub(crate) message: String,
+    pub(crate) code: Option<String>,
+    pub(crate) severity: miette::Severity,
+    pub(crate) help: Option<String>,
+    pub(crate) source: NamedSource<String>,
+    pub(crate) labels: Vec<LabeledSpan>,
+    pub(crate) related: Vec<Report>,
 }
 
 impl fmt::Display for Report {

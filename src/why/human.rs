@@ -10,43 +10,8 @@ use crate::auth::Kind;
 use crate::config::Origin;
 use crate::report::display_path;
 use miette::{GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan};
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
-
-/// A snippet in miette's protocol.
-#[derive(Debug)]
-struct Snippet {
-    message: String,
-    help: Option<String>,
-    source: NamedSource<String>,
-    labels: Vec<LabeledSpan>,
-}
-
-impl fmt::Display for Snippet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Snippet {}
-
-impl miette::Diagnostic for Snippet {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Warning)
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
-    }
-}
 
 struct Ctx<'a> {
     cwd: &'a Path,
@@ -91,14 +56,17 @@ impl Ctx<'_> {
         let raw = std::fs::read_to_string(file).ok()?;
         let masked = crate::secret::mask_source(file, &raw);
         let span = span_of(&masked, origin)?;
-        let s = Snippet {
+        let s = crate::report::human::Report {
             message: message.to_string(),
+            code: None,
+            severity: miette::Severity::Warning,
             help,
             labels: vec![LabeledSpan::new_primary_with_span(
                 Some(label.to_string()),
                 span,
             )],
             source: NamedSource::new(display_path(file, self.cwd), masked),
+            related: Vec::new(),
         };
         let mut out = String::new();
         self.handler.render_report(&mut out, &s).ok()?;

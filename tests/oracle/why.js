@@ -11,7 +11,7 @@
 const path = require('node:path')
 const fs = require('node:fs')
 const { install } = require('./why-lib/recorder.js')
-const { displayValue } = require('./why-lib/mask.js')
+const { displayValue } = require('./lib/secret.js')
 
 const usage = () => {
   process.stderr.write('usage: why.js --npm-root DIR --npm-dir DIR [--spec S]... [--url U]... [--no-spec] -- NPM_FLAGS\n')
