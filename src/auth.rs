@@ -453,6 +453,12 @@ pub fn credentials_by_uri_with(
 /// (URL-safe letters accepted, other characters skipped, stops at `=`).
 #[must_use]
 pub fn base64_decode_lossy(s: &str) -> String {
+    String::from_utf8_lossy(&base64_decode_bytes(s)).into_owned()
+}
+
+/// `Buffer.from(s, 'base64')`: the bytes of node's lenient decoder.
+#[must_use]
+pub fn base64_decode_bytes(s: &str) -> Vec<u8> {
     let mut bits: u32 = 0;
     let mut n = 0u32;
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
@@ -473,7 +479,7 @@ pub fn base64_decode_lossy(s: &str) -> String {
             out.push(((bits >> n) & 0xff) as u8);
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]

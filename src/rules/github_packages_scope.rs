@@ -18,13 +18,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for m in cx.manifests() {
-        let Some(name) = support_manifest::publishable(m) else {
-            continue;
-        };
-        let Some(target) = support_manifest::publish_registry(cx, m) else {
-            continue;
-        };
+    for (m, name, target) in support_manifest::publish_targets(cx) {
         if !support_manifest::is_github_packages(&target.url) {
             continue;
         }

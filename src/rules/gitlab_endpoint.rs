@@ -50,13 +50,7 @@ fn endpoint(path: &str) -> Endpoint {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for m in cx.manifests() {
-        let Some(name) = support_manifest::publishable(m) else {
-            continue;
-        };
-        let Some(target) = support_manifest::publish_registry(cx, m) else {
-            continue;
-        };
+    for (m, name, target) in support_manifest::publish_targets(cx) {
         if !support_manifest::is_gitlab(&target.url) {
             continue;
         }

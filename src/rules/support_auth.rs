@@ -255,29 +255,16 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     if pad > 2 || t.is_empty() || (pad > 0 && text.len() % 4 != 0) {
         return None;
     }
-    if t.len() % 4 == 1 {
+    if t.len() % 4 == 1 || !t.bytes().all(is_base64_alphabet) {
         return None;
     }
-    let mut bits: u32 = 0;
-    let mut nbits = 0;
-    let mut out = Vec::with_capacity(t.len() * 3 / 4);
-    for c in t.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push(((bits >> nbits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    // on valid input node's lenient decoder is exact
+    Some(crate::auth::base64_decode_bytes(t))
+}
+
+/// Standard or URL-safe base64 alphabet (without padding).
+fn is_base64_alphabet(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'/' | b'_')
 }
 
 /// A value that may hold a secret, made safe to print: URL passwords, known

@@ -320,6 +320,17 @@ pub fn publish_registry(cx: &Context<'_>, manifest: &Manifest) -> Option<Publish
     Some(pick_registry(name, &PublishOpts::new(cx, manifest)))
 }
 
+/// Every checked manifest `npm publish` would publish, with its name and
+/// publish registry.
+pub fn publish_targets<'a>(
+    cx: &'a Context<'a>,
+) -> impl Iterator<Item = (&'a Manifest, &'a str, PublishTarget)> + 'a {
+    cx.manifests().iter().filter_map(move |m| {
+        let name = publishable(m)?;
+        Some((m, name, pick_registry(name, &PublishOpts::new(cx, m))))
+    })
+}
+
 /// The host of a registry URL (lower-cased by the URL parser).
 #[must_use]
 pub fn url_host(url: &str) -> Option<String> {
