@@ -139,22 +139,19 @@ pub fn findings<'a>(run: &'a CheckRun, root: &Path) -> Vec<Finding<'a>> {
 fn normalised_content(text: &str, span: &std::ops::Range<usize>) -> String {
     let piece = text
         .get(span.start.min(text.len())..span.end.min(text.len()))
-        .filter(|s| !s.trim().is_empty())
-        .map_or_else(
-            || {
-                let at = span.start.min(text.len());
-                let start = text
-                    .get(..at)
-                    .and_then(|s| s.rfind('\n'))
-                    .map_or(0, |p| p + 1);
-                let end = text
-                    .get(at..)
-                    .and_then(|s| s.find('\n'))
-                    .map_or(text.len(), |p| at + p);
-                text.get(start..end).unwrap_or("")
-            },
-            |s| s,
-        );
+        .filter(|s| !s.trim().is_empty());
+    let piece = piece.unwrap_or_else(|| {
+        let at = span.start.min(text.len());
+        let start = text
+            .get(..at)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |p| p + 1);
+        let end = text
+            .get(at..)
+            .and_then(|s| s.find('\n'))
+            .map_or(text.len(), |p| at + p);
+        text.get(start..end).unwrap_or("")
+    });
     piece.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -183,6 +180,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn fingerprint_survives_line_moves_and_separates_duplicates() {
         let a = run_with("/r/.npmrc", "foo=1\n", &[0..3]);
         let b = run_with("/r/.npmrc", "a=b\n\n  foo=1\n", &[7..10]);
@@ -202,6 +200,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn fingerprint_never_hashes_a_secret_in_clear() {
         // two different tokens on the flagged line: the masked text is the
         // same length, so the fingerprint does not depend on the token

@@ -74,7 +74,7 @@ impl std::str::FromStr for FormatSpec {
     fn from_str(s: &str) -> Result<FormatSpec, String> {
         use clap::ValueEnum;
         let (name, path) = match s.split_once('=') {
-            Some((n, p)) if p.is_empty() => return Err(format!("`{n}=`: the path is empty")),
+            Some((n, "")) => return Err(format!("`{n}=`: the path is empty")),
             Some((n, p)) => (n, Some(std::path::PathBuf::from(p))),
             None => (s, None),
         };

@@ -174,7 +174,7 @@ pub fn document(run: &CheckRun, cwd: &Path) -> Value {
                 },
             },
             "invocations": [{
-                "executionSuccessful": !(run.files_checked == 0 && !run.errors.is_empty()),
+                "executionSuccessful": run.files_checked != 0 || run.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
