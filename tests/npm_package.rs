@@ -263,8 +263,16 @@ fn launcher_names_the_missing_platform_package() {
     );
 }
 
-/// The scratch project with both tarballs installed, or why not.
-fn install_packed() -> Result<(tempfile::TempDir, PathBuf), String> {
+/// The two packed tarballs (main, linux-x64-gnu) in a temporary folder, or
+/// why they cannot be made here.
+struct Packed {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+    main: PathBuf,
+    platform: PathBuf,
+}
+
+fn pack() -> Result<Packed, String> {
     if !cfg!(all(
         target_os = "linux",
         target_arch = "x86_64",
@@ -277,7 +285,6 @@ fn install_packed() -> Result<(tempfile::TempDir, PathBuf), String> {
     }
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path().canonicalize().unwrap();
-    let cache = t.join("npm-cache");
     copy_dir(
         &npm_dir().join("npmrc-doctor"),
         &t.join("pkgs/npmrc-doctor"),
@@ -291,38 +298,52 @@ fn install_packed() -> Result<(tempfile::TempDir, PathBuf), String> {
         .arg("linux-x64-gnu")
         .arg(env!("CARGO_BIN_EXE_npmrc-doctor"))
         .arg(t.join("pkgs/cli-linux-x64-gnu")));
-    let npm = |dir: &Path| {
-        let mut c = Command::new("npm");
-        c.current_dir(dir)
-            .env("npm_config_cache", &cache)
-            .env("npm_config_registry", "http://127.0.0.1:9/")
-            .env("npm_config_offline", "true")
-            .env("npm_config_audit", "false")
-            .env("npm_config_fund", "false")
-            .env("npm_config_update_notifier", "false")
-            .env("npm_config_userconfig", t.join("npmrc"));
-        c
-    };
     for p in ["npmrc-doctor", "cli-linux-x64-gnu"] {
-        run(npm(&t)
+        run(offline_npm(&t, &t)
             .args(["pack", "--ignore-scripts", "--pack-destination"])
             .arg(&t)
             .arg(t.join("pkgs").join(p)));
     }
     let version = env!("CARGO_PKG_VERSION");
-    let project = t.join("project");
+    Ok(Packed {
+        main: t.join(format!("npmrc-doctor-{version}.tgz")),
+        platform: t.join(format!("npmrc-doctor-cli-linux-x64-gnu-{version}.tgz")),
+        dir: t,
+        tmp,
+    })
+}
+
+/// npm in `dir` with a private cache under `t`, no registry and no
+/// network.
+fn offline_npm(t: &Path, dir: &Path) -> Command {
+    let mut c = Command::new("npm");
+    c.current_dir(dir)
+        .env("npm_config_cache", t.join("npm-cache"))
+        .env("npm_config_registry", "http://127.0.0.1:9/")
+        .env("npm_config_offline", "true")
+        .env("npm_config_audit", "false")
+        .env("npm_config_fund", "false")
+        .env("npm_config_update_notifier", "false")
+        .env("npm_config_userconfig", t.join("npmrc"));
+    c
+}
+
+/// The scratch project with both tarballs installed, or why not.
+fn install_packed() -> Result<(tempfile::TempDir, PathBuf), String> {
+    let packed = pack()?;
+    let project = packed.dir.join("project");
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(
         project.join("package.json"),
         "{\"name\": \"scratch\", \"version\": \"1.0.0\", \"private\": true}\n",
     )
     .unwrap();
-    run(npm(&project)
+    run(offline_npm(&packed.dir, &project)
         .args(["install", "--ignore-scripts", "--no-save"])
-        .arg(t.join(format!("npmrc-doctor-cli-linux-x64-gnu-{version}.tgz")))
-        .arg(t.join(format!("npmrc-doctor-{version}.tgz"))));
+        .arg(&packed.platform)
+        .arg(&packed.main));
     copy_dir(&repo().join("fixtures/example"), &project.join("fixture"));
-    Ok((tmp, project))
+    Ok((packed.tmp, project))
 }
 
 fn sandboxed(cmd: &mut Command, project: &Path) {
@@ -484,4 +505,445 @@ fn wait_for_child(parent: u32) -> Option<u32> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     None
+}
+
+/// A loopback npm registry (`tests/npm/registry.js`) serving the packed
+/// tarballs; stopped on drop.
+struct Registry {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Registry {
+    fn start(packed: &Packed) -> Registry {
+        use std::io::BufRead;
+        let mut child = Command::new("node")
+            .arg(repo().join("tests/npm/registry.js"))
+            .arg(&packed.main)
+            .arg(&packed.platform)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("http://127.0.0.1:"), "registry: {line:?}");
+        Registry {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The environment of a user's shell: a private HOME, npm pointed at the
+/// loopback registry with a private cache.
+fn user_env(cmd: &mut Command, t: &Path, registry: &Registry) {
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", t.join("home"))
+        .env("npm_config_registry", &registry.url)
+        .env("npm_config_cache", t.join("user-npm-cache"))
+        .env("npm_config_update_notifier", "false")
+        .env("npm_config_audit", "false")
+        .env("npm_config_fund", "false")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com");
+}
+
+const BAD_NPMRC: &str =
+    "@acme:registry=https://gitlab.example.com/api/v4/projects/42/packages/npm\n";
+const GOOD_NPMRC: &str =
+    "@acme:registry=https://gitlab.example.com/api/v4/projects/42/packages/npm/\n";
+const APP: &str = "{\"name\": \"@acme/app\", \"version\": \"1.0.0\", \"private\": true}\n";
+
+/// A git repository with `packages/app/{.npmrc,package.json}`.
+fn scratch_repo(dir: &Path, npmrc: &str) {
+    std::fs::create_dir_all(dir.join("packages/app")).unwrap();
+    std::fs::write(dir.join("packages/app/.npmrc"), npmrc).unwrap();
+    std::fs::write(dir.join("packages/app/package.json"), APP).unwrap();
+    run(Command::new("git").args(["init", "-q"]).current_dir(dir));
+}
+
+/// pre-commit: `target/ci-tools/bin/pre-commit` (installed by .ci/run), on
+/// PATH, or installed now into `target/test-deps/pre-commit` from PyPI.
+fn pre_commit() -> Result<PathBuf, String> {
+    let ci = repo().join("target/ci-tools/bin/pre-commit");
+    if ci.is_file() {
+        return Ok(ci);
+    }
+    if have("pre-commit") {
+        return Ok(PathBuf::from("pre-commit"));
+    }
+    let venv = repo().join("target/test-deps/pre-commit");
+    let bin = venv.join("bin/pre-commit");
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !made.success() {
+        return Err("python3 -m venv failed".into());
+    }
+    let installed = Command::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "pre-commit",
+        ])
+        .status()
+        .map_err(|e| format!("pip: {e}"))?;
+    if !installed.success() || !bin.is_file() {
+        return Err("pip install pre-commit failed".into());
+    }
+    Ok(bin)
+}
+
+#[test]
+fn pre_commit_hooks_run_without_a_compiler() {
+    let packed = match pack() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: pre-commit hook test ({why})");
+            return;
+        }
+    };
+    let pre_commit = match pre_commit() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: pre-commit hook test (no pre-commit: {why})");
+            return;
+        }
+    };
+    let t = &packed.dir;
+    let registry = Registry::start(&packed);
+
+    // the hook repository: this repository's hook definitions and the
+    // package.json pre-commit's node support installs from
+    let hooks = t.join("hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    for f in [".pre-commit-hooks.yaml", "package.json"] {
+        std::fs::copy(repo().join(f), hooks.join(f)).unwrap();
+    }
+    let git = |dir: &Path, args: &[&str]| {
+        let mut c = Command::new("git");
+        user_env(&mut c, t, &registry);
+        run(c.args(args).current_dir(dir))
+    };
+    git(&hooks, &["init", "-q"]);
+    git(&hooks, &["add", "."]);
+    git(&hooks, &["commit", "-q", "-m", "hooks"]);
+    let rev = String::from_utf8(git(&hooks, &["rev-parse", "HEAD"]).stdout).unwrap();
+
+    // the system hook finds the binary on PATH
+    let bin_dir = t.join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_npmrc-doctor"),
+        bin_dir.join("npmrc-doctor"),
+    )
+    .unwrap();
+
+    let work = t.join("work");
+    scratch_repo(&work, BAD_NPMRC);
+    std::fs::write(
+        work.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: npmrc-doctor\n      - id: npmrc-doctor-system\n",
+            hooks.display(),
+            rev.trim()
+        ),
+    )
+    .unwrap();
+    git(&work, &["add", "."]);
+    let pre_commit_run = || {
+        let mut c = Command::new(&pre_commit);
+        user_env(&mut c, t, &registry);
+        let path = format!(
+            "{}:{}",
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        c.env("PATH", path)
+            .env("PRE_COMMIT_HOME", t.join("pre-commit-home"))
+            .args(["run", "--all-files", "--color", "never"])
+            .current_dir(&work)
+            .output()
+            .unwrap()
+    };
+    let out = pre_commit_run();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("Failed").count(), 2, "{text}");
+    assert_eq!(text.matches("registry-trailing-slash").count(), 2, "{text}");
+    assert!(text.contains("packages/app/.npmrc"), "{text}");
+
+    // the node hook's environment holds the npm package, nothing compiled
+    let envs: Vec<String> = walk_names(&t.join("pre-commit-home"), 2);
+    assert!(envs.iter().any(|n| n.starts_with("node_env-")), "{envs:?}");
+    assert!(!envs.iter().any(|n| n.starts_with("rustenv")), "{envs:?}");
+
+    std::fs::write(work.join("packages/app/.npmrc"), GOOD_NPMRC).unwrap();
+    git(&work, &["add", "."]);
+    let out = pre_commit_run();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("Passed").count(), 2, "{text}");
+}
+
+/// File names down to `depth` levels below `dir`.
+fn walk_names(dir: &Path, depth: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            out.push(e.file_name().to_string_lossy().into_owned());
+            if depth > 1 && e.file_type().is_ok_and(|t| t.is_dir()) {
+                out.extend(walk_names(&e.path(), depth - 1));
+            }
+        }
+    }
+    out
+}
+
+fn yaml(path: &Path) -> yaml_rust2::Yaml {
+    let text = std::fs::read_to_string(path).unwrap();
+    yaml_rust2::YamlLoader::load_from_str(&text)
+        .unwrap()
+        .remove(0)
+}
+
+/// Replaces `${{ inputs.X }}` and `${{ steps.check.outputs.X }}`.
+fn expand(
+    text: &str,
+    inputs: &std::collections::BTreeMap<String, String>,
+    outputs: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let re =
+        regex::Regex::new(r"\$\{\{\s*(inputs|steps\.check\.outputs)\.([\w-]+)\s*\}\}").unwrap();
+    re.replace_all(text, |c: &regex::Captures<'_>| {
+        let map = if &c[1] == "inputs" { inputs } else { outputs };
+        map.get(&c[2]).cloned().unwrap_or_default()
+    })
+    .into_owned()
+}
+
+#[test]
+fn github_action_steps_run_in_a_shell() {
+    let packed = match pack() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: GitHub Action test ({why})");
+            return;
+        }
+    };
+    let t = &packed.dir;
+    let registry = Registry::start(&packed);
+    let workspace = t.join("workspace");
+    scratch_repo(&workspace, BAD_NPMRC);
+    let action = yaml(&repo().join("action.yml"));
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let mut inputs = std::collections::BTreeMap::new();
+    for (k, v) in action["inputs"].as_hash().unwrap() {
+        inputs.insert(
+            k.as_str().unwrap().to_string(),
+            v["default"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    assert_eq!(inputs["version"], env!("CARGO_PKG_VERSION"));
+    inputs.insert("working-directory".into(), "packages/app".into());
+    let mut outputs = std::collections::BTreeMap::new();
+    let github_path = t.join("github_path");
+    let github_output = t.join("github_output");
+    std::fs::write(&github_path, "").unwrap();
+    let runner_temp = t.join("runner_temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let mut extra_path: Vec<String> = Vec::new();
+    let mut ran = Vec::new();
+    for step in action["runs"]["steps"].as_vec().unwrap() {
+        let name = step["name"].as_str().unwrap().to_string();
+        if let Some(uses) = step["uses"].as_str() {
+            // cannot run here: check what it would be given
+            assert!(
+                uses.starts_with("github/codeql-action/upload-sarif@"),
+                "{uses}"
+            );
+            let file = expand(
+                step["with"]["sarif_file"].as_str().unwrap(),
+                &inputs,
+                &outputs,
+            );
+            let sarif: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"];
+            assert_eq!(uri, "packages/app/.npmrc", "paths relative to the checkout");
+            ran.push(name);
+            continue;
+        }
+        if let Some(cond) = step["if"].as_str() {
+            let cond = expand(cond, &inputs, &outputs);
+            if cond.contains("fail-on-findings") || cond.contains("== '1'") {
+                // `inputs.fail-on-findings == 'true' && steps.check.outputs.exit-code == '1'`
+                if !(inputs["fail-on-findings"] == "true"
+                    && outputs.get("exit-code").map(String::as_str) == Some("1"))
+                {
+                    continue;
+                }
+            }
+        }
+        std::fs::write(&github_output, "").unwrap();
+        let script = expand(step["run"].as_str().unwrap(), &inputs, &outputs);
+        let dir = step["working-directory"]
+            .as_str()
+            .map_or(workspace.clone(), |d| {
+                workspace.join(expand(d, &inputs, &outputs))
+            });
+        let mut cmd = Command::new("bash");
+        user_env(&mut cmd, t, &registry);
+        let path = extra_path
+            .iter()
+            .rev()
+            .cloned()
+            .chain([std::env::var("PATH").unwrap_or_default()])
+            .collect::<Vec<_>>()
+            .join(":");
+        cmd.env("PATH", path)
+            .env("GITHUB_PATH", &github_path)
+            .env("GITHUB_OUTPUT", &github_output)
+            .env("RUNNER_TEMP", &runner_temp)
+            .env("GITHUB_WORKSPACE", &workspace)
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+            .current_dir(dir);
+        if let Some(env) = step["env"].as_hash() {
+            for (k, v) in env {
+                cmd.env(
+                    k.as_str().unwrap(),
+                    expand(v.as_str().unwrap(), &inputs, &outputs),
+                );
+            }
+        }
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        match name.as_str() {
+            "Install npmrc-doctor" => {
+                assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+                assert!(
+                    stdout.contains(&format!("npmrc-doctor {}", env!("CARGO_PKG_VERSION"))),
+                    "{stdout}"
+                );
+            }
+            "Run npmrc-doctor check" => {
+                assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+                assert!(
+                    stdout.contains("::error file=packages/app/.npmrc,line=1,"),
+                    "annotations relative to the repository root: {stdout}"
+                );
+            }
+            "Fail on findings" => {
+                assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+            }
+            other => panic!("unknown step {other}"),
+        }
+        extra_path.extend(
+            std::fs::read_to_string(&github_path)
+                .unwrap()
+                .lines()
+                .map(String::from),
+        );
+        for line in std::fs::read_to_string(&github_output).unwrap().lines() {
+            let (k, v) = line.split_once('=').unwrap();
+            outputs.insert(k.to_string(), v.to_string());
+        }
+        ran.push(name);
+    }
+    assert_eq!(outputs["exit-code"], "1");
+    assert_eq!(
+        ran,
+        [
+            "Install npmrc-doctor",
+            "Run npmrc-doctor check",
+            "Upload SARIF to code scanning",
+            "Fail on findings"
+        ]
+    );
+}
+
+#[test]
+fn gitlab_template_script_writes_the_reports_it_declares() {
+    let packed = match pack() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: GitLab CI template test ({why})");
+            return;
+        }
+    };
+    let t = &packed.dir;
+    let registry = Registry::start(&packed);
+    let project = t.join("project");
+    scratch_repo(&project, BAD_NPMRC);
+    let doc = yaml(&repo().join("templates/npmrc-doctor.gitlab-ci.yml"));
+    let job = &doc["npmrc-doctor"];
+    let script: Vec<&str> = job["script"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let mut cmd = Command::new("bash");
+    user_env(&mut cmd, t, &registry);
+    for (k, v) in doc["variables"].as_hash().unwrap() {
+        cmd.env(k.as_str().unwrap(), v.as_str().unwrap());
+    }
+    assert_eq!(
+        doc["variables"]["NPMRC_DOCTOR_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    // GitLab runs the lines in one shell, stopping at the first failure
+    let out = cmd
+        .env("TMPDIR", t.join("job-tmp"))
+        .env("CI_PROJECT_DIR", &project)
+        .args(["--noprofile", "--norc", "-e", "-c", &script.join("\n")])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("registry-trailing-slash"), "{stdout}");
+    let reports = &job["artifacts"]["reports"];
+    let quality = project.join(reports["codequality"].as_str().unwrap());
+    let issues: Value = serde_json::from_str(&std::fs::read_to_string(quality).unwrap()).unwrap();
+    assert_eq!(issues[0]["location"]["path"], "packages/app/.npmrc");
+    assert_eq!(issues[0]["check_name"], "registry-trailing-slash");
+    let junit = std::fs::read_to_string(project.join(reports["junit"].as_str().unwrap())).unwrap();
+    assert!(junit.contains("<failure "), "{junit}");
+    assert_eq!(job["artifacts"]["when"].as_str(), Some("always"));
 }
