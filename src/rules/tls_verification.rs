@@ -58,8 +58,8 @@ fn machine_knowable(s: &Setting, doc: &NpmrcDoc) -> bool {
     match doc.role {
         Role::Layer(Layer::Project) => {
             let written = s.raw.as_str().unwrap_or("").trim();
-            let absolute = written.starts_with(['/', '~', '\\'])
-                || written.as_bytes().get(1) == Some(&b':');
+            let absolute =
+                written.starts_with(['/', '~', '\\']) || written.as_bytes().get(1) == Some(&b':');
             !(written.is_empty() || absolute || written.contains("${"))
         }
         Role::Layer(_) => true,
