@@ -101,8 +101,12 @@ fn assert_linear(shape: &str, n: usize, run: &dyn Fn(usize) -> Box<dyn Fn()>) {
         bytes <= 12.0,
         "{shape}: 10× input allocated ×{bytes:.1} bytes"
     );
-    if let Some(cpu) = cpu {
-        assert!(cpu <= 20.0, "{shape}: 10× input took ×{cpu:.1} CPU time");
+    // CPU time below a few tens of milliseconds is mostly noise (page
+    // faults, the scheduler): only a run that takes that long is judged
+    if let (Some(cpu), Some(ns)) = (cpu, large.cpu) {
+        if ns >= 50_000_000 {
+            assert!(cpu <= 20.0, "{shape}: 10× input took ×{cpu:.1} CPU time");
+        }
     }
 }
 
@@ -274,6 +278,26 @@ fn many_workspaces() {
         let (tmp, home) = project(&refs);
         let dir = tmp.path().join("p");
         keep(tmp, check(&dir, &home, &["--format", "json"]))
+    });
+}
+
+#[test]
+fn why_url_with_many_path_segments() {
+    assert_linear("why --url segments", 3000, &|n| {
+        let url = format!("https://r.example.com/{}x.tgz", "seg/".repeat(n));
+        let (tmp, home) = project(&[(
+            ".npmrc",
+            "//r.example.com/:_authToken=${TOKEN}\n".to_string(),
+        )]);
+        let dir = tmp.path().join("p");
+        keep(
+            tmp,
+            why(
+                &dir,
+                &home,
+                &["--format".into(), "json".into(), "--url".into(), url],
+            ),
+        )
     });
 }
 

@@ -54,7 +54,7 @@ impl Reach {
             }
             for u in &urls {
                 if let Ok(keys) = crate::auth::walk_keys(u) {
-                    reach.keys.extend(keys);
+                    reach.keys.extend(keys.iter().map(str::to_string));
                 }
             }
             if let Ok(n) = nerf_dart(reg) {

@@ -271,7 +271,7 @@ fn for_request_named(
             .strip_prefix("https:")
             .or_else(|| c.prefix.strip_prefix("http:"))
         {
-            if walk.iter().any(|w| w == rest) {
+            if walk.contains(rest) {
                 out.push(make(
                     &c,
                     request,
@@ -374,7 +374,7 @@ fn for_request_named(
                 fix_key(
                     walk.iter()
                         .find(|w| w.ends_with('/'))
-                        .map_or(c.prefix.as_str(), String::as_str)
+                        .unwrap_or(c.prefix.as_str())
                 )
             ),
         ));
