@@ -48,6 +48,7 @@ pub mod support_npmrc;
 pub mod top_level_auth;
 pub mod unknown_key;
 pub mod workspace_npmrc_ignored;
+pub mod yarn_ignores_npmrc;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -177,6 +178,7 @@ pub static ALL: &[&Rule] = &[
     &top_level_auth::RULE,
     &unknown_key::RULE,
     &workspace_npmrc_ignored::RULE,
+    &yarn_ignores_npmrc::RULE,
 ];
 
 /// The rule called `name`.
