@@ -19,6 +19,7 @@ pub mod config;
 pub mod env;
 pub mod manifest;
 pub mod npmrc;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod secret;
