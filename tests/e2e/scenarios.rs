@@ -761,4 +761,66 @@ pub const SCENARIOS: &[Scenario] = &[
         cmd: Cmd::Whoami,
         args: &[],
     },
+    Scenario {
+        name: "publish-publishconfig-scope",
+        about: "publishConfig.scope maps an unscoped package through the scope's registry",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/\n@x:registry={B}/\n{a}/:_authToken=tok-a\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"scope\":\"x\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-dry-run-ignored",
+        about: "publishConfig[\"dry-run\"] does not stop npm: it reads dry-run from its config",
+        files: &[
+            ("project/.npmrc", "registry={A}/\n{a}/:_authToken=tok-pub\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"dry-run\":true}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-scope-registry-version-check-elsewhere",
+        about: "publishConfig moves the PUT to host b; the version check uses npm's own options: host a",
+        files: &[
+            (
+                "project/.npmrc",
+                "@x:registry={A}/\n{a}/:_authToken=tok-a\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"@x/pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"@x:registry\":\"{B}/\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-token",
+        about: "the token only in publishConfig: the pre-check does not see it (ENEEDAUTH)",
+        files: &[
+            ("project/.npmrc", "registry={A}/\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"{a}/:_authToken\":\"tok-pc\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
 ];
