@@ -248,6 +248,10 @@ pub struct WhyInput {
     pub urls: Vec<String>,
     /// `--publish`: the user asks about publishing.
     pub publish: bool,
+    /// URLs of failing requests in a `--log`: npm fetched them for a
+    /// package, so its scope takes part in the credential's same-host
+    /// fallback.
+    pub log_urls: Vec<String>,
 }
 
 /// Explains `input` against the loaded config.
@@ -282,7 +286,20 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         .iter()
         .map(|(s, src)| explain_package(&ctx, s, *src))
         .collect();
-    let urls = input.urls.iter().map(|u| explain_url(&ctx, u)).collect();
+    let mut urls: Vec<UrlWhy> = input
+        .urls
+        .iter()
+        .map(|u| explain_url(&ctx, u, None))
+        .collect();
+    for u in input.log_urls.iter().filter(|u| !input.urls.contains(u)) {
+        let name = log::package_from_url(u);
+        let scope = name
+            .as_deref()
+            .filter(|n| n.starts_with('@'))
+            .and_then(|n| n.split_once('/'))
+            .map(|(s, _)| s.to_string());
+        urls.push(explain_url(&ctx, u, scope.as_deref()));
+    }
     let notes = config
         .load_warnings
         .iter()
@@ -404,11 +421,14 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
     out
 }
 
-fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
+/// A GET of `input` through npm-registry-fetch; `scope` is the scope of
+/// the package npm fetched it for (its registry is the one the same-host
+/// fallback walks).
+fn explain_url(ctx: &Ctx<'_>, input: &str, scope: Option<&str>) -> UrlWhy {
     let flat = ctx.flat();
     let full = fetch_uri(input, flat.registry().as_deref());
     let u = full.as_str();
-    let request = match crate::auth::get_auth(u, &flat, None) {
+    let request = match crate::auth::get_auth(u, &flat, scope) {
         Ok(auth) => Request::sent(ctx, &flat, "GET", u, &auth, None),
         Err(_) => Request {
             url: Some(u.to_string()),
@@ -420,7 +440,9 @@ fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
     let mut near_misses = Vec::new();
     if !request.has_credential() {
         if let Some(url) = &request.url {
-            near_misses = near_miss::for_request(ctx, url, None);
+            let registry = crate::auth::auth_registry(scope, &flat)
+                .filter(|r| crate::auth::same_host(r, url).unwrap_or(false));
+            near_misses = near_miss::for_request(ctx, url, registry.as_deref());
         }
     }
     UrlWhy {
