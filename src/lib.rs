@@ -21,6 +21,7 @@ pub mod env;
 pub mod manifest;
 pub mod npm;
 pub mod npmrc;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod secret;
