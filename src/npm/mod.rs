@@ -15,11 +15,14 @@
 //! - [`publish`]: `npm publish` (publishConfig, the `ENEEDAUTH`
 //!   pre-check, the version-check GET, `EPRIVATE`, the PUT);
 //! - [`whoami`]: `npm whoami`;
+//! - [`audit`]: the audit POST of `npm audit`/`npm install` (which package
+//!   names leave the machine, to which registry);
 //! - [`credential`]: what a request carries and where each key came from.
 //!
 //! Every request is built by [`Request::sent`], which applies the failures
 //! npm-registry-fetch, minipass-fetch and node have while sending.
 
+pub mod audit;
 pub mod auth;
 pub mod credential;
 pub mod publish;

@@ -21,7 +21,7 @@ pub mod report;
 pub mod scrub;
 
 pub use crate::npm::{
-    Ctx, ErrorInfo, Request, credential, fetch_uri, publish, registry, registry_spec,
+    Ctx, ErrorInfo, Request, audit, credential, fetch_uri, publish, registry, registry_spec,
     remove_trailing_slashes, tarball, whoami, wire_url,
 };
 
@@ -77,6 +77,9 @@ pub struct PackageWhy {
     pub publish: Option<PublishView>,
     /// Credentials that almost matched one of the requests above.
     pub near_misses: Vec<NearMiss>,
+    /// The version the URLs above use (the lockfile's, the spec's exact
+    /// version, or a stand-in when the registry decides).
+    pub version: String,
 }
 
 /// `--url U`: a plain GET through npm-registry-fetch.
@@ -105,6 +108,8 @@ pub struct WhyReport {
     pub log: Option<log::Diagnosis>,
     /// What `npm whoami` does with this config.
     pub whoami: whoami::Whoami,
+    /// The audit request of `npm audit` / `npm install` (project mode).
+    pub audit: Option<audit::Audit>,
 }
 
 impl PackageWhy {
@@ -317,6 +322,11 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         publish_asked: input.publish,
         log: None,
         whoami: whoami::explain(&ctx),
+        audit: input
+            .specs
+            .is_empty()
+            .then(|| audit::explain(&ctx))
+            .flatten(),
     }
 }
 
@@ -380,6 +390,7 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
         pack: None,
         publish: None,
         near_misses: Vec::new(),
+        version: String::new(),
     };
     let spec = match npa(spec_str, None) {
         Ok(s) => s,
@@ -400,14 +411,26 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
     let choice = registry::choose(ctx, scoped);
     let is_registry = scoped.registry || matches!(scoped.type_, SpecType::Alias);
     let packument = is_registry.then(|| registry::packument(ctx, &flat, scoped, &choice.url));
-    let resolved = match &entry {
-        Some(e) => Some(e.resolved.clone()),
-        None => packument
+    // a spec that is itself a tarball URL is fetched as written
+    let remote = matches!(scoped.type_, SpecType::Remote)
+        .then(|| scoped.fetch_spec.clone())
+        .flatten();
+    let resolved = match (&entry, &remote) {
+        (Some(e), _) => Some(e.resolved.clone()),
+        (None, Some(url)) => Some(url.clone()),
+        (None, None) => packument
             .as_ref()
             .filter(|p| p.url.is_some())
             .map(|_| tarball::conventional_url(&choice.url, &real_name, &version)),
     };
-    out.tarball = resolved.map(|r| tarball::install_request(ctx, &name, &r, entry.is_some()));
+    out.tarball = resolved.map(|r| {
+        let mut t = tarball::install_request(ctx, &name, &r, entry.is_some());
+        t.from_spec = entry.is_none() && remote.is_some();
+        t.version_known =
+            t.from_lockfile || t.from_spec || matches!(scoped.type_, SpecType::Version);
+        t
+    });
+    out.version = version.clone();
     out.pack = packument.as_ref().filter(|p| p.url.is_some()).map(|_| {
         tarball::pack_request(
             ctx,
