@@ -370,16 +370,19 @@ fn for_request_named(
                 parsed.path()
             ),
             format!(
-                "add `{}` (or key the credential to a common parent path)",
-                fix_key(
-                    walk.iter()
-                        .find(|w| w.ends_with('/'))
-                        .unwrap_or(c.prefix.as_str())
-                )
+                "key the credential to a path both share: `{}`",
+                fix_key(&common_parent(&c.prefix, &walk))
             ),
         ));
     }
     out
+}
+
+/// The deepest key ending in `/` that is both on the request's walk and a
+/// parent of `prefix` (at least `//host[:port]/`).
+fn common_parent(prefix: &str, walk: &crate::npm::auth::WalkKeys) -> String {
+    walk.deepest_dir_within(prefix)
+        .map_or_else(|| prefix.to_string(), str::to_string)
 }
 
 /// Near misses for `npm publish`'s exact-key pre-check.
