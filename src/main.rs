@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: a tree run allocates and frees many small strings per file;
+/// measured faster than the system allocator on the perf tree.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let env = npmrc_doctor::env::Env::capture();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

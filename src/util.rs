@@ -24,6 +24,42 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
+/// The Levenshtein distance when it is at most `max` (None otherwise),
+/// stopping as soon as no cell of a row is within `max`: O(len × max) for
+/// the usual far-apart pairs instead of O(len²).
+#[must_use]
+pub fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        let mut row_min = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
+            let v = del.min(ins).min(sub);
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = v;
+            }
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().filter(|d| *d <= max)
+}
+
 /// 1-based (line, column) of a byte offset; column counts characters.
 #[must_use]
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -168,6 +204,21 @@ mod tests {
     fn distances() {
         assert_eq!(levenshtein("regsitry", "registry"), 2);
         assert_eq!(levenshtein("", "ab"), 2);
+        for (a, b) in [
+            ("regsitry", "registry"),
+            ("", "ab"),
+            ("abcdef", "zzzzzz"),
+            ("kitten", "sitting"),
+        ] {
+            for max in 0..5 {
+                let d = levenshtein(a, b);
+                assert_eq!(
+                    levenshtein_within(a, b, max),
+                    (d <= max).then_some(d),
+                    "{a} {b} {max}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::rules;
 use crate::util::LineIndex;
 use context::{Context, NpmrcDoc, Project, Role};
 use diagnostic::Diagnostic;
+use rayon::prelude::*;
 use settings::Settings;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,20 @@ pub struct CheckRun {
 }
 
 impl CheckRun {
+    /// Appends the result of a later directory (sources already known keep
+    /// the first text, as one sequential run would).
+    fn merge(&mut self, part: CheckRun) {
+        self.diagnostics.extend(part.diagnostics);
+        for (path, text) in part.sources {
+            self.sources.entry(path).or_insert(text);
+        }
+        self.files_checked += part.files_checked;
+        self.errors.extend(part.errors);
+        for (dir, pm) in part.package_managers {
+            self.package_managers.entry(dir).or_insert(pm);
+        }
+    }
+
     /// 1-based (line, column) of a byte offset in one of the
     /// [`CheckRun::sources`] (through a line index built once per file,
     /// so rendering many findings stays linear).
@@ -84,8 +99,20 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     }
     let plan = discover::plan(&options, env, &mut run.errors);
     let index = crate::project::PublishIndex::with_base(env.cwd());
-    for (dir, files) in plan {
-        check_dir(&dir, &files, &options, env, &index, &mut run);
+    // directories are checked in parallel (work stealing over the
+    // available cores); each result is merged in plan order, so the
+    // output is the same as one thread's
+    let plan: Vec<(PathBuf, discover::DirFiles)> = plan.into_iter().collect();
+    let results: Vec<CheckRun> = plan
+        .par_iter()
+        .map(|(dir, files)| {
+            let mut part = CheckRun::default();
+            check_dir(dir, files, &options, env, &index, &mut part);
+            part
+        })
+        .collect();
+    for part in results {
+        run.merge(part);
     }
     run.diagnostics
         .sort_by(|a, b| (&a.primary.location, a.rule).cmp(&(&b.primary.location, b.rule)));
@@ -152,7 +179,7 @@ fn check_dir(
         npmrc,
         manifests,
         intents,
-        package_manager: crate::project::detect(dir),
+        package_manager: index.package_manager(dir),
     };
     run.package_managers
         .insert(dir.to_path_buf(), project.package_manager.clone());

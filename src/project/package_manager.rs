@@ -118,7 +118,7 @@ pub fn detect(dir: &Path) -> Detected {
 }
 
 /// The evidence in one folder, if any.
-fn detect_in(dir: &Path) -> Option<Detected> {
+pub(crate) fn detect_in(dir: &Path) -> Option<Detected> {
     let found = |manager, evidence: String| {
         Some(Detected {
             manager,

@@ -17,9 +17,10 @@
 //! which `changeset publish` passes to `npm publish --access`.
 
 use crate::manifest::spanned::Manifest;
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// How a published manifest belongs to its project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +127,11 @@ pub struct PublishIndex {
     /// looked for below it only.
     base: Option<PathBuf>,
     /// workspace root → its member folders (None: not a workspace root).
-    members: RefCell<HashMap<PathBuf, Option<Vec<PathBuf>>>>,
+    members: Mutex<HashMap<PathBuf, Option<Arc<HashSet<PathBuf>>>>>,
+    /// folder → whether it holds `.git` (asked once per folder per run).
+    git: Mutex<HashMap<PathBuf, bool>>,
+    /// folder → the package-manager evidence in it.
+    evidence: Mutex<HashMap<PathBuf, Option<super::Detected>>>,
 }
 
 impl PublishIndex {
@@ -180,7 +185,7 @@ impl PublishIndex {
     /// Whether `dir` is a workspace member or a project root outside
     /// fixture folders; Err names the fixture folder.
     pub fn reach(&self, dir: &Path) -> Result<Reach, String> {
-        let top = repository_root(dir);
+        let top = self.repository_root(dir);
         for anc in dir.ancestors().skip(1) {
             if self.is_member(anc, dir) {
                 return Ok(Reach::WorkspaceMember);
@@ -197,11 +202,58 @@ impl PublishIndex {
     }
 
     fn is_member(&self, root: &Path, dir: &Path) -> bool {
-        let mut cache = self.members.borrow_mut();
-        let members = cache
-            .entry(root.to_path_buf())
-            .or_insert_with(|| workspace_members(root));
-        members.as_ref().is_some_and(|m| m.iter().any(|p| p == dir))
+        let cached = self.members.lock().ok().and_then(|c| c.get(root).cloned());
+        let members = cached.unwrap_or_else(|| {
+            let found = workspace_members(root).map(|m| Arc::new(m.into_iter().collect()));
+            if let Ok(mut c) = self.members.lock() {
+                c.insert(root.to_path_buf(), found.clone());
+            }
+            found
+        });
+        members.is_some_and(|m| m.contains(dir))
+    }
+
+    /// Whether `dir` holds `.git` (cached).
+    fn has_git(&self, dir: &Path) -> bool {
+        if let Some(known) = self.git.lock().ok().and_then(|c| c.get(dir).copied()) {
+            return known;
+        }
+        let found = dir.join(".git").exists();
+        if let Ok(mut c) = self.git.lock() {
+            c.insert(dir.to_path_buf(), found);
+        }
+        found
+    }
+
+    /// [`repository_root`] through the run's cache.
+    #[must_use]
+    pub fn repository_root(&self, dir: &Path) -> Option<PathBuf> {
+        dir.ancestors()
+            .find(|d| self.has_git(d))
+            .map(Path::to_path_buf)
+    }
+
+    /// [`super::detect`] through the run's cache: each folder's evidence
+    /// is looked at once per run, not once per checked folder below it.
+    #[must_use]
+    pub fn package_manager(&self, dir: &Path) -> super::Detected {
+        for d in dir.ancestors() {
+            let cached = self.evidence.lock().ok().and_then(|c| c.get(d).cloned());
+            let found = cached.unwrap_or_else(|| {
+                let found = super::package_manager::detect_in(d);
+                if let Ok(mut c) = self.evidence.lock() {
+                    c.insert(d.to_path_buf(), found.clone());
+                }
+                found
+            });
+            if let Some(found) = found {
+                return found;
+            }
+            if self.has_git(d) {
+                break;
+            }
+        }
+        super::Detected::fallback()
     }
 }
 

@@ -339,12 +339,10 @@ fn manifest_findings(m: &Manifest) -> Vec<Finding> {
                 }
             }
             serde_json::Value::String(s) => {
-                let span = m.value_span(&pointer);
-                let raw = m.text.get(span.clone()).unwrap_or("");
-                let plain = raw.len() == s.len() + 2 && &raw[1..raw.len() - 1] == s;
                 let key = key.unwrap_or_default();
                 if secret_suffix(&key).is_some() {
                     if literal_secret(s) {
+                        let span = m.value_span(&pointer);
                         let placeholder = is_placeholder(s);
                         out.push(Finding {
                             span,
@@ -362,7 +360,14 @@ fn manifest_findings(m: &Manifest) -> Vec<Finding> {
                     continue;
                 }
                 let registry = pointer.starts_with("/publishConfig/") && is_registry_key(&key);
-                for (r, kind) in scan_text(s, registry, false) {
+                let found = scan_text(s, registry, false);
+                if found.is_empty() {
+                    continue;
+                }
+                let span = m.value_span(&pointer);
+                let raw = m.text.get(span.clone()).unwrap_or("");
+                let plain = raw.len() == s.len() + 2 && &raw[1..raw.len() - 1] == s;
+                for (r, kind) in found {
                     out.push(Finding {
                         span: if plain {
                             span.start + 1 + r.start..span.start + 1 + r.end

@@ -132,9 +132,11 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
         // the distance is at least the difference in length, and never
         // more than 3 is accepted: skip the quadratic distance then
         .filter(|k| chars.abs_diff(k.chars().count()) <= 3)
-        .map(|k| (crate::util::levenshtein(&lower, &k.to_ascii_lowercase()), k))
+        .filter_map(|k| {
+            let max = (k.len() / 4).clamp(1, 3);
+            crate::util::levenshtein_within(&lower, &k.to_ascii_lowercase(), max).map(|d| (d, k))
+        })
         .filter(|(d, k)| *d > 0 || *k != key)
-        .filter(|(d, k)| *d <= (k.len() / 4).clamp(1, 3))
         .min()
         .map(|(_, k)| k)
 }

@@ -519,9 +519,9 @@ fn from_registry(mut res: PackageArg) -> Result<PackageArg, NpaError> {
     let spec = super::js_trim(&res.raw_spec).to_string();
     res.save_spec = None;
     res.fetch_spec = Some(spec.clone());
-    if semver::valid(&spec, true).is_some() {
+    if semver::is_valid(&spec, true) {
         res.type_ = SpecType::Version;
-    } else if semver::valid_range(&spec, true).is_some() {
+    } else if semver::is_valid_range(&spec, true) {
         res.type_ = SpecType::Range;
     } else {
         if encode_uri_component(&spec) != spec {

@@ -960,11 +960,62 @@ fn parse_range_uncached(range: &str, loose: bool) -> Option<Range> {
     Some(Range { set })
 }
 
+/// Whether `text` is a plain `MAJOR.MINOR.PATCH` (each 1–15 digits), the
+/// form most specs take: such a version always parses, in loose and strict
+/// mode (no leading zero then), so callers that only need validity skip the
+/// full parser.
+fn is_plain_version(text: &str, loose: bool) -> bool {
+    let mut parts = 0;
+    for part in text.split('.') {
+        parts += 1;
+        let ok = !part.is_empty()
+            && part.len() <= 15
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (loose || part == "0" || !part.starts_with('0'));
+        if !ok || parts > 3 {
+            return false;
+        }
+    }
+    parts == 3
+}
+
+/// `semver.valid(version, loose) !== null`, with a fast path for plain
+/// versions.
+#[must_use]
+pub fn is_valid(version: &str, loose: bool) -> bool {
+    is_plain_version(version, loose) || valid(version, loose).is_some()
+}
+
+/// `semver.validRange(range, loose) !== null`, with a fast path for the
+/// common `1.2.3`, `^1.2.3` and `~1.2.3`.
+#[must_use]
+pub fn is_valid_range(range: &str, loose: bool) -> bool {
+    let bare = range.strip_prefix(['^', '~']).unwrap_or(range);
+    is_plain_version(bare, loose) || valid_range(range, loose).is_some()
+}
+
 /// `semver.validRange(range, loose)`: node's normalised range, or `None`.
 #[must_use]
 pub fn valid_range(range: &str, loose: bool) -> Option<String> {
-    let r = parse_range(range, loose)?.to_string();
-    Some(if r.is_empty() { "*".into() } else { r })
+    // a tree repeats the same few thousand ranges (`^4.17.21`) in every
+    // package.json: each distinct one is parsed once per process
+    type Memo = std::sync::Mutex<std::collections::HashMap<(String, bool), Option<String>>>;
+    static MEMO: std::sync::LazyLock<Memo> = std::sync::LazyLock::new(Memo::default);
+    const MAX_MEMO: usize = 100_000;
+    let key = (range.to_string(), loose);
+    if let Some(hit) = MEMO.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let found = parse_range(range, loose).map(|r| {
+        let r = r.to_string();
+        if r.is_empty() { "*".into() } else { r }
+    });
+    if let Ok(mut m) = MEMO.lock() {
+        if m.len() < MAX_MEMO {
+            m.insert(key, found.clone());
+        }
+    }
+    found
 }
 
 /// `semver.satisfies(version, range, loose)`.
