@@ -410,6 +410,9 @@ fn check(s: &Scenario, reg: &mut Registry, base: &Path) -> Result<usize, String>
         )),
         None => {}
     }
+    if std::env::var_os("E2E_SHOW").is_some() {
+        println!("{}: npm sent {sent:?}", s.name);
+    }
     if problems.is_empty() {
         Ok(sent.len())
     } else {

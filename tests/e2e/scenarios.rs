@@ -1011,4 +1011,26 @@ pub const SCENARIOS: &[Scenario] = &[
         &[],
         &["lodash"],
     ),
+    Scenario {
+        name: "install-url-credentials",
+        about: "user:pass in the registry URL: the packument goes out with node's Basic, the tarball URL the registry serves has none",
+        files: &[("project/.npmrc", "registry=http://carol:pa55@{a_host}/\n")],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["lodash"],
+    },
+    Scenario {
+        name: "publish-url-credentials",
+        about: "user:pass in the registry URL does not satisfy npm publish's pre-check",
+        files: &[
+            ("project/.npmrc", "registry=http://carol:pa55@{a_host}/\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\"}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
 ];
