@@ -1033,4 +1033,74 @@ pub const SCENARIOS: &[Scenario] = &[
         cmd: Cmd::Publish,
         args: &[],
     },
+    Scenario {
+        name: "ci-lockfile-npmjs-rewritten-onto-path",
+        about: "a public-registry lockfile rewritten onto a registry with a path",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/mirror/npm/\n{a}/mirror/:_authToken=tok-mirror\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}}\n",
+            ),
+            (
+                "project/package-lock.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}},\"node_modules/x\":{\"version\":\"1.0.0\",\"resolved\":\"https://registry.npmjs.org/x/-/x-1.0.0.tgz\"}}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Ci,
+        args: &[],
+    },
+    Scenario {
+        name: "ci-lockfile-scoped-on-other-host",
+        about: "a scoped lockfile tarball on host c while the scope's registry and token are on b",
+        files: &[
+            (
+                "project/.npmrc",
+                "@x:registry={B}/\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"@x/y\":\"^1.0.0\"}}\n",
+            ),
+            (
+                "project/package-lock.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"@x/y\":\"^1.0.0\"}},\"node_modules/@x/y\":{\"version\":\"1.0.0\",\"resolved\":\"{C}/@x/y/-/y-1.0.0.tgz\"}}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Ci,
+        args: &[],
+    },
+    Scenario {
+        name: "whoami-auth-from-config",
+        about: "_auth holds the user name: whoami answers without a request",
+        files: &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/:_auth=YWxpY2U6czNjcmV0\n",
+        )],
+        env: &[],
+        cmd: Cmd::Whoami,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-unscoped-restricted",
+        about: "access=restricted on an unscoped package: version check, then EUNSCOPED",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/\n{a}/:_authToken=tok-pub\naccess=restricted\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\"}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
 ];
