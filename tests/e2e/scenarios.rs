@@ -1103,4 +1103,25 @@ pub const SCENARIOS: &[Scenario] = &[
         cmd: Cmd::Publish,
         args: &[],
     },
+    view(
+        "view-token-trailing-space",
+        "a secret with a trailing space: legal, but is it sent as is?",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok-space ")],
+        &["lodash"],
+    ),
+    view(
+        "view-token-tab-inside",
+        "a tab inside the token is a legal header character",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok\tinner")],
+        &["lodash"],
+    ),
+    view(
+        "view-token-carriage-return",
+        "a Windows line ending left in a secret: CR is not legal",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok-crlf\r")],
+        &["lodash"],
+    ),
 ];
