@@ -1124,4 +1124,35 @@ pub const SCENARIOS: &[Scenario] = &[
         &[("TOK", "tok-crlf\r")],
         &["lodash"],
     ),
+    view(
+        "view-top-level-auth-token",
+        "a top-level _authToken: npm refuses the config before any request",
+        &[("project/.npmrc", "registry={A}/\n_authToken=tok-top\n")],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-token-leading-space",
+        "a secret with a leading space: sent after two spaces",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", " tok-lead")],
+        &["lodash"],
+    ),
+    view(
+        "view-registry-no-slash-no-path",
+        "registry with neither path nor trailing slash",
+        &[("project/.npmrc", "registry={A}\n{a}/:_authToken=tok-a\n")],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-scoped-registry-no-trailing-slash-token-with-slash",
+        "scope registry with a path and no trailing slash; token keyed with the slash",
+        &[(
+            "project/.npmrc",
+            "@x:registry={B}/x/npm\n{b}/x/npm/:_authToken=tok-b\n",
+        )],
+        &[],
+        &["@x/y"],
+    ),
 ];
