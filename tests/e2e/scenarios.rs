@@ -1155,4 +1155,34 @@ pub const SCENARIOS: &[Scenario] = &[
         &[],
         &["@x/y"],
     ),
+    view(
+        "view-username-and-password-at-different-levels",
+        "username at the host root, _password at the registry path: never a pair",
+        &[(
+            "project/.npmrc",
+            "registry={A}/npm/\n{a}/:username=bob\n{a}/npm/:_password=cHctYm9i\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-certfile-and-keyfile-at-different-levels",
+        "certfile at the path, keyfile at the host root: no certificate",
+        &[(
+            "project/.npmrc",
+            "registry={TLS}/npm/\n{tls}/npm/:certfile={CERT}\n{tls}/:keyfile={KEY}\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-spaces-around-equals",
+        "spaces around `=` and a trailing space after the token (ini trims them)",
+        &[(
+            "project/.npmrc",
+            "registry = {A}/ \n{a}/:_authToken = tok-spaced \n",
+        )],
+        &[],
+        &["lodash"],
+    ),
 ];
