@@ -5,6 +5,7 @@
 
 pub mod git;
 pub mod package_manager;
+pub mod pnpm_env;
 pub mod pnpm_keys;
 pub mod publish;
 
