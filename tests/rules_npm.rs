@@ -32,6 +32,10 @@ const OK_ALTHOUGH_NPM_FAILS: &[(&str, &str)] = &[
         "an absolute cafile in a project .npmrc names a file of the machine it is meant for (a Docker image, a CI runner)",
     ),
     (
+        "audit-sends-private-names/ok-yarn-project",
+        "the project is installed with yarn (yarn.lock): `yarn install` does not audit; only an npm install run there would",
+    ),
+    (
         "misspelled-field/ok-pnpm-publish-config",
         "npm warns about publishConfig.main/types/directory, but pnpm reads them: not misspellings",
     ),
