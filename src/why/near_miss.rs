@@ -271,7 +271,7 @@ fn for_request_named(
             .strip_prefix("https:")
             .or_else(|| c.prefix.strip_prefix("http:"))
         {
-            if walk.iter().any(|w| w == rest) {
+            if walk.contains(rest) {
                 out.push(make(
                     &c,
                     request,
@@ -380,12 +380,9 @@ fn for_request_named(
 
 /// The deepest key ending in `/` that is both on the request's walk and a
 /// parent of `prefix` (at least `//host[:port]/`).
-fn common_parent(prefix: &str, walk: &[String]) -> String {
-    walk.iter()
-        .filter(|w| w.ends_with('/') && prefix.starts_with(w.as_str()))
-        .max_by_key(|w| w.len())
-        .cloned()
-        .unwrap_or_else(|| prefix.to_string())
+fn common_parent(prefix: &str, walk: &crate::npm::auth::WalkKeys) -> String {
+    walk.deepest_dir_within(prefix)
+        .map_or_else(|| prefix.to_string(), str::to_string)
 }
 
 /// Near misses for `npm publish`'s exact-key pre-check.
