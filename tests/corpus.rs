@@ -56,6 +56,7 @@ fn check_file(src: &Path, name: &str) -> (CheckRun, PathBuf, tempfile::TempDir) 
             argv: Vec::new(),
             cache: None,
         },
+        excludes: Default::default(),
         settings: Settings::default(),
     };
     let result = run(&options, &Env::new(vars, project));

@@ -248,6 +248,7 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
             cache: None,
         },
         settings,
+        excludes: Default::default(),
     };
     let result = run(&options, &Env::new(vars, project));
     result

@@ -141,3 +141,89 @@ fn pnpm_project_npmrc_has_no_unknown_keys() {
     std::fs::write(root.join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n").expect("write");
     assert_eq!(count(&root), 0, "pnpm project: pnpm's keys are known");
 }
+
+/// pnpm's `${}` expansion (`@pnpm/config.env-replace`): which references
+/// expand with an empty environment, ours against pnpm's `envReplace` on
+/// hand-written and generated references.
+#[test]
+fn pnpm_env_fallbacks_match_pnpm() {
+    use std::io::Write;
+    let Some(node) = support::find_in_path("node") else {
+        println!("SKIPPED: node not found; pnpm's envReplace not compared");
+        return;
+    };
+    let dir = match pnpm_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            println!("SKIPPED: cannot install pnpm: {e}");
+            return;
+        }
+    };
+    let mut exprs: Vec<String> = [
+        "${A}",
+        "${A:-x}",
+        "${A-x}",
+        "${A:-}",
+        "${A-}",
+        "${A:=x}",
+        "${A:?x}",
+        "${A:B-x}",
+        "${:-x}",
+        "${-x}",
+        "${A--x}",
+        "${A:-x:-y}",
+        "${NPM_TOKEN:-none}",
+        "${ A:-x }",
+        "${A::-x}",
+        "${A-:x}",
+        "${a.b-c}",
+        "${A:-${B}}",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    // generated: every inner of up to 4 characters over a small alphabet
+    let alphabet = ['A', ':', '-', 'x'];
+    let mut inners = vec![String::new()];
+    for _ in 0..4 {
+        let next: Vec<String> = inners
+            .iter()
+            .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+            .collect();
+        exprs.extend(next.iter().map(|i| format!("${{{i}}}")));
+        inners = next;
+    }
+    let mut child = Command::new(node)
+        .arg(support::repo_root().join("tools/pnpm-env-replace.js"))
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run node");
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        for e in &exprs {
+            writeln!(stdin, "{}", serde_json::to_string(e).expect("json")).expect("write");
+        }
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "pnpm-env-replace.js failed");
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json line");
+        let expr = v["expr"].as_str().expect("expr");
+        let theirs = v["expands"].as_bool().expect("expands");
+        let ours = npmrc_doctor::project::pnpm_env::expands(expr);
+        compared += 1;
+        if ours != theirs {
+            mismatches.push(format!("{expr}: pnpm {theirs}, ours {ours}"));
+        }
+    }
+    assert_eq!(compared, exprs.len());
+    assert!(
+        mismatches.is_empty(),
+        "pnpm envReplace differs:\n{}",
+        mismatches.join("\n")
+    );
+}

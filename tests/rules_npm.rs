@@ -37,6 +37,10 @@ const OK_ALTHOUGH_NPM_FAILS: &[(&str, &str)] = &[
         "an absolute cafile in a project .npmrc names a file of the machine it is meant for (a Docker image, a CI runner)",
     ),
     (
+        "audit-sends-private-names/ok-yarn-project",
+        "the project is installed with yarn (yarn.lock): `yarn install` does not audit; only an npm install run there would",
+    ),
+    (
         "npmrc-not-read/ok-docker-folder",
         "the .npmrc beside a Dockerfile is copied into the image, where npm reads it",
     ),

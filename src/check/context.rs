@@ -130,6 +130,8 @@ pub struct Project {
 pub struct Context<'a> {
     pub project: &'a Project,
     pub env: &'a Env,
+    /// What git knows about the files (asked once per repository, lazily).
+    pub git: &'a crate::project::git::GitIndex,
 }
 
 impl<'a> Context<'a> {

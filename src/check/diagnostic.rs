@@ -22,6 +22,15 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// One level lower (`error` → `warn` → `info`).
+    #[must_use]
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warn,
+            Severity::Warn | Severity::Info => Severity::Info,
+        }
+    }
 }
 
 /// A place in a file: path and byte range.
@@ -97,9 +106,19 @@ pub struct Diagnostic {
     /// Extra explanation (npm's error, the layer it comes from).
     pub note: Option<String>,
     pub fix: Option<Fix>,
+    /// The rule asks for one level below the configured severity (a
+    /// credential in a file git does not track: `hardcoded-token`).
+    pub lowered: bool,
 }
 
 impl Diagnostic {
+    /// Asks for one level below the configured severity.
+    #[must_use]
+    pub fn lower(mut self) -> Diagnostic {
+        self.lowered = true;
+        self
+    }
+
     /// A diagnostic at `file`/`span`; severity is set by the engine from the
     /// rule's default and the settings.
     #[must_use]
@@ -124,6 +143,7 @@ impl Diagnostic {
             help: None,
             note: None,
             fix: None,
+            lowered: false,
         }
     }
 

@@ -32,6 +32,8 @@ pub struct CheckOptions {
     pub all_layers: bool,
     pub load: LoadOptions,
     pub settings: Settings,
+    /// `--exclude` and the settings' `exclude`, compiled.
+    pub excludes: discover::Excludes,
 }
 
 /// The result of a check run.
@@ -44,6 +46,8 @@ pub struct CheckRun {
     pub files_checked: usize,
     /// Problems that are not findings (a path that does not exist).
     pub errors: Vec<String>,
+    /// How many of the paths given do not exist (a usage error).
+    pub missing_inputs: usize,
     /// The package manager detected for each checked directory.
     pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
     /// Line indexes of [`CheckRun::sources`], built on first use.
@@ -97,17 +101,33 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     if options.load.cache.is_none() {
         options.load.cache = Some(crate::config::load::LoadCache::new());
     }
-    let plan = discover::plan(&options, env, &mut run.errors);
+    let mut input_errors = discover::InputErrors::default();
+    let plan = discover::plan(&options, env, &mut input_errors);
+    run.errors.append(&mut input_errors.messages);
+    run.missing_inputs = input_errors.missing;
+    let overrides = match settings::CompiledOverrides::new(&options.settings, env.cwd()) {
+        Ok(o) => o,
+        Err(e) => {
+            run.errors.push(e);
+            settings::CompiledOverrides::default()
+        }
+    };
     let index = crate::project::PublishIndex::with_base(env.cwd());
     // directories are checked in parallel (work stealing over the
     // available cores); each result is merged in plan order, so the
     // output is the same as one thread's
+    let git = crate::project::git::GitIndex::new();
+    let ctx = RunContext {
+        index: &index,
+        git: &git,
+        overrides: &overrides,
+    };
     let plan: Vec<(PathBuf, discover::DirFiles)> = plan.into_iter().collect();
     let results: Vec<CheckRun> = plan
         .par_iter()
         .map(|(dir, files)| {
             let mut part = CheckRun::default();
-            check_dir(dir, files, &options, env, &index, &mut part);
+            check_dir(dir, files, &options, env, &ctx, &mut part);
             part
         })
         .collect();
@@ -120,14 +140,22 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     run
 }
 
+/// What one run shares between directories.
+struct RunContext<'a> {
+    index: &'a crate::project::PublishIndex,
+    git: &'a crate::project::git::GitIndex,
+    overrides: &'a settings::CompiledOverrides,
+}
+
 fn check_dir(
     dir: &Path,
     files: &discover::DirFiles,
     options: &CheckOptions,
     env: &Env,
-    index: &crate::project::PublishIndex,
+    rc: &RunContext<'_>,
     run: &mut CheckRun,
 ) {
+    let (index, git) = (rc.index, rc.git);
     let env = env.clone().with_cwd(dir.to_path_buf());
     let (config, load_error) = match load(&env, &options.load) {
         Ok(c) => (Some(c), None),
@@ -186,20 +214,44 @@ fn check_dir(
     let cx = Context {
         project: &project,
         env: &env,
+        git,
     };
     let suppressions: Vec<(PathBuf, suppress::Suppressions)> = project
         .npmrc
         .iter()
         .map(|d| (d.path.clone(), suppress::Suppressions::of(d)))
         .collect();
+    let package_json_suppressions: Vec<(PathBuf, Vec<String>)> = project
+        .manifests
+        .iter()
+        .map(|m| (m.path.clone(), suppress::package_json_disabled(m)))
+        .collect();
     for rule in rules::ALL {
-        let Some(severity) = options.settings.severity(rule) else {
+        let base_severity = options.settings.severity(rule);
+        if base_severity.is_none() && options.settings.overrides.is_empty() {
             continue;
-        };
+        }
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
         for mut d in found {
-            d.severity = severity;
+            let severity = match rc.overrides.level(rule.name, &d.primary.location.file) {
+                Some(settings::Level::Off) => continue,
+                Some(settings::Level::On(s)) => s,
+                None => match base_severity {
+                    Some(s) => s,
+                    None => continue,
+                },
+            };
+            if package_json_suppressions.iter().any(|(p, rules)| {
+                *p == d.primary.location.file && rules.iter().any(|r| r == rule.name)
+            }) {
+                continue;
+            }
+            d.severity = if d.lowered {
+                severity.lowered()
+            } else {
+                severity
+            };
             sanitize(&mut d);
             let file = &d.primary.location.file;
             if !cx.is_checked(file) {

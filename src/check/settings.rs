@@ -3,8 +3,16 @@
 //! npm's config.)
 //!
 //! ```json
-//! { "rules": { "unknown-key": "off", "env-var-unset": "error" } }
+//! {
+//!   "rules": { "unknown-key": "off", "env-var-unset": "error" },
+//!   "exclude": ["vendor/**", "legacy/.npmrc"],
+//!   "overrides": [{ "files": ["test/**"], "rules": { "hardcoded-token": "warn" } }]
+//! }
 //! ```
+//!
+//! `exclude` and `overrides[].files` are gitignore-style globs relative to
+//! the settings file's folder; the last override whose `files` match a
+//! finding's file decides that rule's level there.
 
 use crate::check::diagnostic::Severity;
 use crate::rules;
@@ -39,12 +47,24 @@ impl Level {
     }
 }
 
+/// Per-path rule levels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Override {
+    /// Gitignore-style globs, relative to the settings file's folder.
+    pub files: Vec<String>,
+    pub levels: BTreeMap<String, Level>,
+}
+
 /// Per-rule levels; rules not named keep their default severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     pub levels: BTreeMap<String, Level>,
     /// Where the settings were read from.
     pub source: Option<PathBuf>,
+    /// Files and folders not to check (gitignore-style globs).
+    pub exclude: Vec<String>,
+    /// Levels for files matching globs, in order (later wins).
+    pub overrides: Vec<Override>,
 }
 
 impl Settings {
@@ -113,9 +133,28 @@ impl Settings {
                             .map_err(|e| format!("{}: {e}", path.display()))?;
                     }
                 }
+                "exclude" => {
+                    settings.exclude = string_list(value).ok_or_else(|| {
+                        format!("{}: `exclude` must be a list of globs", path.display())
+                    })?;
+                }
+                "overrides" => {
+                    let list = value.as_array().ok_or_else(|| {
+                        format!(
+                            "{}: `overrides` must be a list of {{\"files\", \"rules\"}} objects",
+                            path.display()
+                        )
+                    })?;
+                    for (i, o) in list.iter().enumerate() {
+                        settings.overrides.push(
+                            read_override(o)
+                                .map_err(|e| format!("{}: overrides[{i}]: {e}", path.display()))?,
+                        );
+                    }
+                }
                 other => {
                     return Err(format!(
-                        "{}: unknown setting `{other}` (expected `rules`)",
+                        "{}: unknown setting `{other}` (expected `rules`, `exclude` or `overrides`)",
                         path.display()
                     ));
                 }
@@ -130,6 +169,96 @@ impl Settings {
         dir.ancestors()
             .map(|d| d.join(SETTINGS_FILE))
             .find(|p| p.is_file())
+    }
+}
+
+/// A JSON list of strings.
+fn string_list(v: &serde_json::Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `{"files": [...], "rules": {...}}`.
+fn read_override(o: &serde_json::Value) -> Result<Override, String> {
+    let obj = o
+        .as_object()
+        .ok_or("expected an object with `files` and `rules`")?;
+    let mut out = Override::default();
+    for (key, value) in obj {
+        match key.as_str() {
+            "files" => {
+                out.files = string_list(value).ok_or("`files` must be a list of globs")?;
+            }
+            "rules" => {
+                let rules = value.as_object().ok_or("`rules` must be an object")?;
+                for (name, level) in rules {
+                    if rules::get(name).is_none() {
+                        return Err(unknown_rule(name));
+                    }
+                    let level = level
+                        .as_str()
+                        .ok_or_else(|| format!("level of `{name}` must be a string"))?;
+                    out.levels.insert(name.clone(), Level::parse(level)?);
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown key `{other}` (expected `files` and `rules`)"
+                ));
+            }
+        }
+    }
+    if out.files.is_empty() {
+        return Err("`files` is missing or empty".into());
+    }
+    Ok(out)
+}
+
+/// The settings' overrides compiled for matching.
+#[derive(Debug, Default)]
+pub struct CompiledOverrides {
+    list: Vec<(ignore::gitignore::Gitignore, BTreeMap<String, Level>)>,
+}
+
+impl CompiledOverrides {
+    /// Compiles `settings.overrides` relative to the settings file's folder
+    /// (or `cwd` for settings without a file).
+    ///
+    /// # Errors
+    /// An invalid glob.
+    pub fn new(settings: &Settings, cwd: &Path) -> Result<CompiledOverrides, String> {
+        let base = settings
+            .source
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(cwd);
+        let mut list = Vec::new();
+        for o in &settings.overrides {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(base);
+            for f in &o.files {
+                b.add_line(None, f)
+                    .map_err(|e| format!("invalid override glob `{f}`: {e}"))?;
+            }
+            let g = b
+                .build()
+                .map_err(|e| format!("invalid override globs: {e}"))?;
+            list.push((g, o.levels.clone()));
+        }
+        Ok(CompiledOverrides { list })
+    }
+
+    /// The level the overrides give `rule` in `file` (None: no override).
+    #[must_use]
+    pub fn level(&self, rule: &str, file: &Path) -> Option<Level> {
+        self.list
+            .iter()
+            .rev()
+            .filter(|(g, _)| {
+                file.starts_with(g.path()) && g.matched_path_or_any_parents(file, false).is_ignore()
+            })
+            .find_map(|(_, levels)| levels.get(rule).copied())
     }
 }
 

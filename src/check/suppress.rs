@@ -8,6 +8,13 @@
 //!
 //! `disable-next-line` applies to the next line that is not blank or a
 //! comment; `disable` to the whole file. Without rule names, all rules.
+//!
+//! `package.json` has no comments; a finding there is suppressed with a
+//! top-level key npm ignores:
+//!
+//! ```json
+//! { "name": "@acme/ui", "npmrc-doctor": { "disable": ["scoped-publish-access"] } }
+//! ```
 
 use super::context::NpmrcDoc;
 use crate::npmrc::lexer::LineKind;
@@ -81,5 +88,39 @@ impl Suppressions {
                 .next_line
                 .iter()
                 .any(|(rules, l)| *l == line && matches(rules))
+    }
+}
+
+/// The key of `package.json` suppressions.
+pub const PACKAGE_JSON_KEY: &str = "npmrc-doctor";
+
+/// Rules disabled for a `package.json` by `"npmrc-doctor": { "disable": [...] }`.
+#[must_use]
+pub fn package_json_disabled(m: &crate::manifest::spanned::Manifest) -> Vec<String> {
+    m.value
+        .as_ref()
+        .and_then(|v| v.get(PACKAGE_JSON_KEY))
+        .and_then(|v| v.get("disable"))
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn package_json_disable() {
+        let m = crate::manifest::spanned::Manifest::from_bytes(
+            "package.json".into(),
+            br#"{"name":"@a/b","npmrc-doctor":{"disable":["scoped-publish-access"]}}"#,
+        );
+        assert_eq!(
+            super::package_json_disabled(&m),
+            vec!["scoped-publish-access"]
+        );
     }
 }

@@ -40,6 +40,10 @@ pub struct CheckArgs {
     /// Also walk into `node_modules` folders.
     #[arg(long)]
     include_node_modules: bool,
+    /// Skip files and folders matching a gitignore-style glob (repeatable;
+    /// relative to the working directory). Adds to the settings' `exclude`.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
     #[command(flatten)]
     npm: NpmArgs,
 }
@@ -53,12 +57,27 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
             return super::EXIT_USAGE;
         }
     };
+    let mut excludes = crate::check::discover::Excludes::default();
+    let settings_dir = settings
+        .source
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(env.cwd())
+        .to_path_buf();
+    if let Err(e) = excludes
+        .add(&settings_dir, &settings.exclude)
+        .and_then(|()| excludes.add(env.cwd(), &args.exclude))
+    {
+        super::output::error(&e);
+        return super::EXIT_USAGE;
+    }
     let options = CheckOptions {
         paths: args.paths.clone(),
         include_node_modules: args.include_node_modules,
         all_layers: args.all_layers,
         load: args.npm.load_options(),
         settings,
+        excludes,
     };
     let (terminal, files) = match targets(args, env) {
         Ok(t) => t,
@@ -93,7 +112,8 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
     let failing = result.diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warn)
     });
-    if !result.errors.is_empty() && result.files_checked == 0 {
+    // a path that does not exist is a usage error whatever else was found
+    if result.missing_inputs > 0 || (!result.errors.is_empty() && result.files_checked == 0) {
         super::EXIT_USAGE
     } else {
         u8::from(failing)

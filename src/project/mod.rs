@@ -1,8 +1,11 @@
 //! What a project is beyond npm's config: the package manager that reads its
 //! files ([`package_manager`], with pnpm's own `.npmrc` keys in
-//! [`pnpm_keys`]) and which of its manifests are published ([`publish`]).
+//! [`pnpm_keys`]), which of its manifests are published ([`publish`]) and
+//! what git knows about its files ([`git`]).
 
+pub mod git;
 pub mod package_manager;
+pub mod pnpm_env;
 pub mod pnpm_keys;
 pub mod publish;
 

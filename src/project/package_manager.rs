@@ -19,7 +19,7 @@
 //!   resolves `workspace:`, `catalog:` and `link:` specs;
 //! - yarn 2+ does **not** read `.npmrc` for its own installs (its settings are
 //!   in `.yarnrc.yml`); it resolves `workspace:`, `link:`, `portal:`,
-//!   `patch:`, `exec:`;
+//!   `patch:`, `exec:`, and since 4.10 `catalog:`;
 //! - bun reads `.npmrc` (registry and auth keys) and resolves `workspace:`,
 //!   `catalog:` and `link:`.
 
@@ -85,6 +85,8 @@ impl PackageManager {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detected {
     pub manager: PackageManager,
+    /// Its version, when `packageManager` names it (`4.5.0`).
+    pub version: Option<String>,
     /// The folder the evidence was found in (None when nothing was found).
     pub root: Option<PathBuf>,
     /// What decided it (`packageManager: pnpm@9.1.0`, `pnpm-lock.yaml`, …).
@@ -92,11 +94,30 @@ pub struct Detected {
 }
 
 impl Detected {
+    /// Whether the detected package manager resolves a dependency spec with
+    /// this protocol ([`PackageManager::resolves_protocol`]; yarn's
+    /// `catalog:` needs yarn 4.10 or later, assumed when the version is not
+    /// known).
+    #[must_use]
+    pub fn resolves_protocol(&self, spec: &str) -> bool {
+        if self.manager == PackageManager::YarnBerry && spec.starts_with("catalog:") {
+            return self.version.as_deref().is_none_or(|v| {
+                let mut it = v
+                    .split(['.', '+', '-'])
+                    .map(|p| p.parse::<u64>().unwrap_or(0));
+                let (major, minor) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
+                (major, minor) >= (4, 10)
+            });
+        }
+        self.manager.resolves_protocol(spec)
+    }
+
     /// npm, for lack of any other sign.
     #[must_use]
     pub fn fallback() -> Detected {
         Detected {
             manager: PackageManager::Npm,
+            version: None,
             root: None,
             evidence: "no lockfile or packageManager field found".to_string(),
         }
@@ -122,6 +143,7 @@ pub(crate) fn detect_in(dir: &Path) -> Option<Detected> {
     let found = |manager, evidence: String| {
         Some(Detected {
             manager,
+            version: None,
             root: Some(dir.to_path_buf()),
             evidence,
         })
@@ -129,7 +151,15 @@ pub(crate) fn detect_in(dir: &Path) -> Option<Detected> {
     if let Ok(pkg) = crate::manifest::read_package_json(dir) {
         if let Some(spec) = pkg.get("packageManager").and_then(|v| v.as_str()) {
             if let Some(m) = from_package_manager_field(spec) {
-                return found(m, format!("packageManager: {spec}"));
+                let version = spec
+                    .split_once('@')
+                    .map(|(_, v)| v.split('+').next().unwrap_or(v).to_string());
+                return Some(Detected {
+                    manager: m,
+                    version,
+                    root: Some(dir.to_path_buf()),
+                    evidence: format!("packageManager: {}", spec.split('+').next().unwrap_or(spec)),
+                });
             }
         }
     }
@@ -229,6 +259,16 @@ mod tests {
         assert!(P::YarnClassic.resolves_protocol("link:../x"));
         assert!(!P::YarnClassic.resolves_protocol("workspace:*"));
         assert!(!P::Npm.resolves_protocol("workspace:*"));
+        let yarn = |v: Option<&str>| Detected {
+            manager: P::YarnBerry,
+            version: v.map(str::to_string),
+            root: None,
+            evidence: String::new(),
+        };
+        assert!(yarn(Some("4.17.0")).resolves_protocol("catalog:"));
+        assert!(yarn(None).resolves_protocol("catalog:dev"));
+        assert!(!yarn(Some("4.9.4")).resolves_protocol("catalog:"));
+        assert!(!yarn(Some("3.6.0")).resolves_protocol("catalog:"));
     }
 
     #[test]

@@ -6,12 +6,17 @@
 //! A manifest would be published when it
 //! - is valid JSON with a string `name` and a non-empty `version`,
 //! - is not `private` (JS truthiness, as libnpmpublish's `EPRIVATE` check),
+//! - is not a workspace root (`workspaces`, `pnpm-workspace.yaml`: a
+//!   monorepo's root manifest is not what it publishes) unless it has a
+//!   `publishConfig`,
 //! - and is a workspace member of an enclosing project (npm/yarn/bun
 //!   `workspaces`, pnpm `pnpm-workspace.yaml` `packages`) or a project root
 //!   that is not inside a fixture/template/example folder of the repository
 //!   (`fixtures/`, `__fixtures__/`, `test/`, `examples/`, `templates/`,
-//!   `playground/`, …), and its name is not a template placeholder
-//!   (`{{projectName}}`, `<%= name %>`, `${name}`).
+//!   `playground/`, …) nor nested in another package's folder without a
+//!   lockfile of its own (a subpath stub such as `pkg/elements/package.json`,
+//!   a patched copy of a dependency), and its name is not a template
+//!   placeholder (`{{projectName}}`, `<%= name %>`, `${name}`).
 //!
 //! Also found here: the `access` of changesets' `.changeset/config.json`,
 //! which `changeset publish` passes to `npm publish --access`.
@@ -49,6 +54,11 @@ pub enum NotPublished {
         /// The folder name that marks it (`fixtures`, `templates`, …).
         folder: String,
     },
+    /// Inside another package's folder, not a workspace member and without
+    /// a lockfile of its own: part of the enclosing package.
+    Nested,
+    /// The root of a monorepo (`workspaces` or `pnpm-workspace.yaml`).
+    WorkspaceRoot,
 }
 
 /// The publish intent of one manifest.
@@ -71,7 +81,9 @@ impl Intent {
     pub fn is_project_manifest(&self) -> bool {
         !matches!(
             self,
-            Intent::NotPublished(NotPublished::Fixture { .. } | NotPublished::Template)
+            Intent::NotPublished(
+                NotPublished::Fixture { .. } | NotPublished::Template | NotPublished::Nested
+            )
         )
     }
 }
@@ -164,6 +176,10 @@ impl PublishIndex {
             Ok(reach) => reach,
             Err(folder) => return Intent::NotPublished(NotPublished::Fixture { folder }),
         };
+        let top = repository_root(&dir).or_else(|| self.base.clone());
+        if reach == Reach::ProjectRoot && is_nested(&dir, top.as_deref()) {
+            return Intent::NotPublished(NotPublished::Nested);
+        }
         if value
             .get("private")
             .is_some_and(crate::rules::support_manifest::json_truthy)
@@ -178,6 +194,11 @@ impl PublishIndex {
             .is_some_and(crate::rules::support_manifest::json_truthy)
         {
             return Intent::NotPublished(NotPublished::NoVersion);
+        }
+        let is_workspace_root =
+            value.get("workspaces").is_some() || dir.join("pnpm-workspace.yaml").is_file();
+        if is_workspace_root && value.get("publishConfig").is_none() {
+            return Intent::NotPublished(NotPublished::WorkspaceRoot);
         }
         Intent::Publish(reach)
     }
@@ -257,6 +278,36 @@ impl PublishIndex {
     }
 }
 
+/// Lockfiles and workspace files that make a folder a project of its own.
+const PROJECT_MARKERS: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    "yarn.lock",
+    ".yarnrc.yml",
+    "bun.lock",
+    "bun.lockb",
+];
+
+/// Whether `dir` is inside another package's folder (an ancestor below the
+/// repository root, or the root itself, has a `package.json`) and has no
+/// lockfile of its own.
+fn is_nested(dir: &Path, top: Option<&Path>) -> bool {
+    if PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return false;
+    }
+    for anc in dir.ancestors().skip(1) {
+        if anc.join("package.json").is_file() {
+            return true;
+        }
+        if Some(anc) == top || top.is_none() {
+            break;
+        }
+    }
+    false
+}
+
 /// The folder of a manifest, canonical when possible.
 fn manifest_dir(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -287,8 +338,9 @@ fn fixture_folder(dir: &Path, top: Option<&Path>) -> Option<String> {
 }
 
 /// The member folders of the workspace rooted at `root`: npm/yarn/bun
-/// `workspaces` (array or `{ packages }`) and pnpm's `pnpm-workspace.yaml`
-/// `packages`, mapped with npm's `mapWorkspaces` globbing.
+/// `workspaces` (array or `{ packages }`), pnpm's `pnpm-workspace.yaml`
+/// `packages`, or lerna's `lerna.json` `packages`, mapped with npm's
+/// `mapWorkspaces` globbing.
 fn workspace_members(root: &Path) -> Option<Vec<PathBuf>> {
     let mut patterns: Option<serde_json::Value> = None;
     if let Ok(pkg) = crate::manifest::read_package_json(root) {
@@ -298,6 +350,12 @@ fn workspace_members(root: &Path) -> Option<Vec<PathBuf>> {
         patterns = pnpm_workspace_packages(root).map(|p| {
             serde_json::Value::Array(p.into_iter().map(serde_json::Value::String).collect())
         });
+    }
+    if patterns.is_none() {
+        // lerna without workspaces: `packages` in lerna.json
+        patterns = super::read_small(&root.join("lerna.json"))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get("packages").cloned());
     }
     let patterns = patterns?;
     let list = crate::manifest::workspaces::map_workspaces(root, &patterns).ok()?;
@@ -374,7 +432,15 @@ mod tests {
         );
         assert_eq!(
             index.publish_intent(&m),
-            Intent::Publish(Reach::ProjectRoot)
+            Intent::NotPublished(NotPublished::WorkspaceRoot)
+        );
+        let m = manifest(
+            &root.join("packages/ui/elements/package.json"),
+            r#"{"name":"@a/ui/elements","version":"1.0.0"}"#,
+        );
+        assert_eq!(
+            PublishIndex::new().publish_intent(&m),
+            Intent::NotPublished(NotPublished::Nested)
         );
         let m = manifest(
             &root.join("packages/test/package.json"),
@@ -406,6 +472,14 @@ mod tests {
         assert_eq!(
             index.publish_intent(&m),
             Intent::NotPublished(NotPublished::Template)
+        );
+        let m = manifest(
+            &root.join("package.json"),
+            r#"{"name":"a","version":"1.0.0"}"#,
+        );
+        assert_eq!(
+            index.publish_intent(&m),
+            Intent::Publish(Reach::ProjectRoot)
         );
         let m = manifest(
             &root.join("package.json"),

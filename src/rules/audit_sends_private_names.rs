@@ -67,6 +67,10 @@ fn scoped_deps(cx: &Context<'_>, scope: &str) -> Vec<String> {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // only `npm install` audits after installing; pnpm, yarn and bun do not
+    if cx.package_manager() != crate::project::PackageManager::Npm {
+        return;
+    }
     let Some(cfg) = cx.config() else { return };
     if matches!(cfg.get("audit"), Value::Bool(false))
         || matches!(cfg.get("offline"), Value::Bool(true))

@@ -1,7 +1,9 @@
 //! `env-var-syntax`: environment references npm never expands — `$VAR`,
 //! `{$VAR}`, `%VAR%`, `$(cmd)`, `${VAR:-default}`, `${ VAR }`,
 //! `${npm.token}`, `${{ secrets.X }}`. npm only knows `${NAME}` and
-//! `${NAME?}` (@npmcli/config `lib/env-replace.js`).
+//! `${NAME?}` (@npmcli/config `lib/env-replace.js`). In a pnpm project the
+//! default values pnpm expands (`${NAME:-x}`, `${NAME-x}`:
+//! `crate::project::pnpm_env`) are not reported.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::{Applicability, Diagnostic, Fix};
@@ -27,6 +29,7 @@ struct Found {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let pnpm = cx.package_manager() == crate::project::PackageManager::Pnpm;
     for e in support_npmrc::top_level(cx) {
         let mut parts = vec![(support_npmrc::text_span(e.doc, &e.entry.key), true)];
         if let Some(raw) = &e.entry.raw_value {
@@ -35,6 +38,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (span, is_key) in parts {
             let text = e.doc.slice(&span);
             for f in scan(text) {
+                if pnpm && crate::project::pnpm_env::expands(text.get(f.span.clone()).unwrap_or(""))
+                {
+                    continue;
+                }
                 let abs = span.start + f.span.start..span.start + f.span.end;
                 out.push(diagnostic(&e, abs, &f, is_key));
             }
@@ -228,6 +235,7 @@ mod tests {
             [("%APPDATA%", Some("${APPDATA}".into()))]
         );
         assert_eq!(found("${A:-x}"), [("${A:-x}", None)]);
+
         assert_eq!(found("${npm.token}"), [("${npm.token}", None)]);
         assert_eq!(found("$(cat f)"), [("$(cat f)", None)]);
         assert_eq!(found("${{ secrets.T }}"), [("${{ secrets.T }}", None)]);

@@ -1,10 +1,14 @@
-//! `hardcoded-token`: a literal credential in a committed file.
+//! `hardcoded-token`: a literal credential in a project file, worded by what
+//! git knows about the file (`crate::project::git`): committed (error), not
+//! tracked or git-ignored (one level lower: not in the repository, but in
+//! plain text on disk), or unknown (no repository).
 
 use crate::check::context::{Context, NpmrcDoc};
 use crate::check::diagnostic::{Applicability, Diagnostic, Edit, Fix, Location};
 use crate::declare_rule;
 use crate::manifest::spanned::{Manifest, pointer_token};
 use crate::npmrc::lexer::{Entry, LineKind, Quote};
+use crate::project::git::GitStatus;
 use crate::rules::support::is_registry_key;
 use crate::rules::support_auth::{
     attempts_variable, credential_kind, is_machine_layer, is_placeholder, is_secret_suffix_loose,
@@ -18,7 +22,7 @@ declare_rule! {
     category: Security,
     severity: Error,
     fix: Sometimes,
-    summary: "literal credential in a committed file: use `${NPM_TOKEN}` and export it",
+    summary: "literal credential in a project file (ranked by git status: committed, ignored, untracked): use `${NPM_TOKEN}` and export it",
 }
 
 /// A literal credential found somewhere.
@@ -255,7 +259,7 @@ fn npmrc_findings(doc: &NpmrcDoc) -> Vec<Finding> {
     out
 }
 
-fn diagnostic(file: &Path, f: &Finding) -> Diagnostic {
+fn diagnostic(file: &Path, f: &Finding, git: GitStatus) -> Diagnostic {
     let mut d = if f.placeholder {
         Diagnostic::new(
             RULE.name,
@@ -268,17 +272,41 @@ fn diagnostic(file: &Path, f: &Finding) -> Diagnostic {
         )
         .label("placeholder credential")
     } else {
-        Diagnostic::new(
+        let (where_, consequence) = match git {
+            GitStatus::Tracked => (
+                "a file committed to git",
+                "anyone who can read the repository can use it",
+            ),
+            GitStatus::Ignored => (
+                "a git-ignored file (not committed)",
+                "it stays on this machine in plain text, where any tool that reads the project can see it",
+            ),
+            GitStatus::Untracked => (
+                "a file git does not track yet",
+                "committing the file would publish the credential",
+            ),
+            GitStatus::Unknown => (
+                "a project file (not in a git repository, or git is not available)",
+                "anyone who gets a copy of the project can use it",
+            ),
+        };
+        let d = Diagnostic::new(
             RULE.name,
             file.to_path_buf(),
             f.span.clone(),
             format!(
-                "{} holds a literal {} in a committed file: anyone who can read the repository can use it",
+                "{} holds a literal {} in {where_}: {consequence}",
                 f.place, f.kind
             ),
         )
-        .label("literal credential")
-        .note("a token that was committed is in the git history: revoke it and create a new one")
+        .label("literal credential");
+        match git {
+            GitStatus::Tracked => d.note(
+                "a token that was committed is in the git history: revoke it and create a new one",
+            ),
+            GitStatus::Ignored | GitStatus::Untracked => d.lower(),
+            GitStatus::Unknown => d,
+        }
     };
     d = d.help(match f.var {
         Some(var) => format!(
@@ -413,13 +441,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
+        let git = cx.git.status(&doc.path);
         for f in &findings {
-            out.push(diagnostic(&doc.path, f));
+            out.push(diagnostic(&doc.path, f, git));
         }
     }
     for m in cx.manifests() {
+        let git = cx.git.status(&m.path);
         for f in manifest_findings(m) {
-            out.push(diagnostic(&m.path, &f));
+            out.push(diagnostic(&m.path, &f, git));
         }
     }
 }

@@ -32,7 +32,7 @@ const FOREIGN: [(&str, &str); 5] = [
 ];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let pm = cx.package_manager();
+    let pm = &cx.project.package_manager;
     for m in cx.manifests() {
         let Some(value) = &m.value else { continue };
         let dir = m.path.parent().map(|p| p.display().to_string());

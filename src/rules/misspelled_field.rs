@@ -158,7 +158,8 @@ const PUBLISH_CONFIG_OTHER_TOOLS: &[&str] = &[
 
 /// The field `key` is a near miss of.
 fn near_miss(key: &str) -> Option<(&'static str, &'static str)> {
-    if KNOWN.contains(&key) {
+    // `"# dependencies"`, `"//"`: comment keys by convention, not misspellings
+    if KNOWN.contains(&key) || key.starts_with('#') || key.starts_with("//") {
         return None;
     }
     TARGETS.iter().copied().find(|(target, _)| {

@@ -4,7 +4,9 @@
 //! and a free account gets E402 Payment Required (pitfalls.md P34).
 //! Only packages that would be published are checked
 //! (`crate::project::publish`); a package released with changesets takes the
-//! `access` of `.changeset/config.json`.
+//! `access` of `.changeset/config.json`. Only initial versions (`0.0.x`,
+//! `0.1.0`, `1.0.0`) can be a first publish: a package at `3.5.41` has been
+//! published before, and npm only sets access on the first publish.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
@@ -28,6 +30,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(scope) = name_scope(name) else {
             continue;
         };
+        // E402 is the first publish of a new package; a version past the
+        // initial one means it has been published before
+        if !is_initial_version(m) {
+            continue;
+        }
         let opts = PublishOpts::new(cx, m);
         let target = support_manifest::pick_registry(name, &opts);
         if !support_manifest::is_npmjs(&target.url) {
@@ -59,5 +66,48 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .note("npm sends `access: null` unless `access` is set; for a new scoped package npmjs then requires a paid plan")
         .help("add `\"publishConfig\": { \"access\": \"public\" }` to package.json (or publish with `--access public`)");
         out.push(support_manifest::with_registry_label(d, m, &target));
+    }
+}
+
+/// Whether the manifest's version is one a package starts at (`0.0.x`,
+/// `0.1.0`, `1.0.0`, or a prerelease of those): only then can this be the
+/// package's first publish.
+fn is_initial_version(m: &crate::manifest::spanned::Manifest) -> bool {
+    let Some(v) = m
+        .value
+        .as_ref()
+        .and_then(|v| v.get("version"))
+        .and_then(|v| v.as_str())
+        .and_then(|v| crate::spec::semver::clean(v, true))
+    else {
+        return true;
+    };
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    matches!(
+        parts.as_slice(),
+        ["0", "0", _] | ["0", "1", "0"] | ["1", "0", "0"]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::spanned::Manifest;
+
+    fn m(version: &str) -> Manifest {
+        Manifest::from_bytes(
+            "package.json".into(),
+            format!(r#"{{"name":"@a/b","version":"{version}"}}"#).as_bytes(),
+        )
+    }
+
+    #[test]
+    fn initial_versions() {
+        for v in ["0.0.0", "0.0.3", "0.1.0", "1.0.0", "1.0.0-beta.1", "v1.0.0"] {
+            assert!(super::is_initial_version(&m(v)), "{v}");
+        }
+        for v in ["0.2.2", "1.0.1", "3.5.41", "66.5.0"] {
+            assert!(!super::is_initial_version(&m(v)), "{v}");
+        }
     }
 }
