@@ -65,7 +65,7 @@ impl Manifest {
     /// # Errors
     /// The I/O error's node code (`ENOENT`, `EISDIR`, …).
     pub fn read(path: PathBuf) -> Result<Manifest, String> {
-        let bytes = std::fs::read(&path).map_err(|e| super::io_code(&e))?;
+        let bytes = crate::fsread::read_input(&path).map_err(|e| e.describe())?;
         Ok(Manifest::from_bytes(path, &bytes))
     }
 
