@@ -3,9 +3,8 @@
 //! involved (secrets masked), and the diagnosis of a log.
 
 use super::credential::{AuthView, KeySource};
-use super::log::Diagnosis;
 use super::near_miss::NearMiss;
-use super::{PackageWhy, Request, Source, UrlWhy, WhyReport};
+use super::{PackageWhy, Request, UrlWhy, WhyReport};
 use crate::auth::Kind;
 use crate::config::Origin;
 use crate::report::display_path;
@@ -90,7 +89,7 @@ impl Ctx<'_> {
 
     fn auth_lines(&self, a: &AuthView) -> Vec<String> {
         let mut out = Vec::new();
-        let mark = if a.env_unset() || a.cert_missing {
+        let mark = if a.env_unset() || a.cert_missing || a.literal_var.is_some() {
             "✘"
         } else if a.kind == Kind::None {
             "·"
@@ -112,9 +111,19 @@ impl Ctx<'_> {
                 " (same-host fallback: walked the registry URL {r})"
             ));
         }
+        if a.from_url {
+            head.push_str(
+                " (user:password inside the URL: node sends them when npm sets no header)",
+            );
+        }
         out.push(head);
         if let Some(s) = &a.source {
             out.push(format!("  {}", self.source_line(s)));
+        }
+        if let Some(v) = &a.literal_var {
+            out.push(format!(
+                "  the value holds {v}, sent as written: npm expands only ${{NAME}}"
+            ));
         }
         if a.cert_missing {
             out.push(
@@ -178,7 +187,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn package(&self, out: &mut dyn Write, p: &PackageWhy) -> std::io::Result<()> {
+    fn package(&self, out: &mut dyn Write, p: &PackageWhy, asked: bool) -> std::io::Result<()> {
         writeln!(out, "{} ({})", p.spec, p.source.name())?;
         if let Some(e) = &p.error {
             writeln!(
@@ -219,11 +228,20 @@ impl Ctx<'_> {
             };
             self.request(out, "tarball", &t.request, &extra)?;
         }
-        // a dependency's publish verdict is not the user's concern
-        let publish = p
-            .publish
-            .as_ref()
-            .filter(|_| p.source != Source::Dependency);
+        // the publish verdict is shown where it counts (the verdict of
+        // `WhyReport::problems`); a private project package is only noted
+        let publish = p.publish.as_ref().filter(|_| p.publish_counts(asked));
+        if publish.is_none()
+            && p.publish
+                .as_ref()
+                .is_some_and(|pb| pb.private && pb.project)
+        {
+            writeln!(
+                out,
+                "  {:<10} · npm refuses: private (EPRIVATE); `why --publish` explains a publish anyway",
+                "publish"
+            )?;
+        }
         if let Some(pb) = publish {
             let reg = pb.registry.as_deref().unwrap_or("?");
             let pc = if pb.publish_config {
@@ -259,6 +277,9 @@ impl Ctx<'_> {
             if let Some(w) = &pb.warning {
                 writeln!(out, "  {:<10} ! {w}", "")?;
             }
+            if let Some(vc) = &pb.version_check {
+                self.request(out, "", vc, "  (version check; npm ignores its errors)")?;
+            }
             if let Some(put) = &pb.put {
                 self.request(out, "", put, "")?;
             }
@@ -270,6 +291,36 @@ impl Ctx<'_> {
             .cloned()
             .collect();
         self.near_misses(out, &misses)
+    }
+
+    fn whoami(&self, out: &mut dyn Write, w: &super::whoami::Whoami) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "npm whoami (asks {}, never a scope's registry)",
+            w.registry
+        )?;
+        if w.from_config {
+            writeln!(
+                out,
+                "  {:<10} answers the user name configured at {}… (no request)",
+                "",
+                w.checked_key.as_deref().unwrap_or("?")
+            )?;
+        }
+        if let Some(r) = &w.request {
+            self.request(out, "", r, "")?;
+        }
+        if let Some(e) = &w.error {
+            writeln!(
+                out,
+                "  {:<10} ✘ {}: {} (no _authToken, username+_password, _auth or certfile+keyfile at exactly {})",
+                "",
+                e.code.as_deref().unwrap_or("error"),
+                e.message,
+                w.checked_key.as_deref().unwrap_or("?")
+            )?;
+        }
+        writeln!(out)
     }
 
     fn url(&self, out: &mut dyn Write, u: &UrlWhy) -> std::io::Result<()> {
@@ -285,7 +336,6 @@ impl Ctx<'_> {
 /// Write errors.
 pub fn write_human(
     why: &WhyReport,
-    diagnosis: Option<&Diagnosis>,
     cwd: &Path,
     color: bool,
     out: &mut dyn Write,
@@ -312,14 +362,15 @@ pub fn write_human(
         )?;
     }
     for p in &why.packages {
-        ctx.package(out, p)?;
+        ctx.package(out, p, why.publish_asked)?;
         writeln!(out)?;
     }
     for u in &why.urls {
         ctx.url(out, u)?;
         writeln!(out)?;
     }
-    if let Some(d) = diagnosis {
+    ctx.whoami(out, &why.whoami)?;
+    if let Some(d) = &why.log {
         if d.failures.is_empty() {
             writeln!(out, "The log shows no failing request.")?;
         }

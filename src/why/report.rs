@@ -47,6 +47,9 @@ pub fn auth_json(a: Option<&AuthView>) -> J {
     m.insert("cert".into(), json!(a.cert));
     m.insert("scope_auth_key".into(), json!(a.scope_auth_key));
     m.insert("via_registry".into(), json!(a.via_registry));
+    m.insert("header".into(), json!(a.header));
+    m.insert("from_url".into(), json!(a.from_url));
+    m.insert("literal_var".into(), json!(a.literal_var));
     J::Object(m)
 }
 
@@ -88,6 +91,10 @@ fn publish_json(p: Option<&PublishView>) -> J {
         "publish_config": p.publish_config,
         "ignored_publish_config_registry": p.ignored_publish_config_registry,
         "warning": p.warning,
+        "private": p.private,
+        "dry_run": p.dry_run,
+        "put_sent": p.error.is_none() && !p.dry_run && put.is_some_and(|r| r.error.is_none()),
+        "version_check": p.version_check.as_ref().map_or(J::Null, |r| request_json(Some(r))),
     })
 }
 
@@ -138,12 +145,24 @@ pub fn to_json(r: &WhyReport) -> J {
 }
 
 fn document(r: &WhyReport) -> J {
-    json!({
+    let mut doc = json!({
         "schema": 1,
         "validation": {"error": error_json(r.validation.as_ref())},
         "packages": r.packages.iter().map(package_json).collect::<Vec<_>>(),
         "urls": r.urls.iter().map(url_json).collect::<Vec<_>>(),
         "notes": r.notes,
+        "whoami": {
+            "registry": r.whoami.registry,
+            "checked_key": r.whoami.checked_key,
+            "from_config": r.whoami.from_config,
+            "request": r.whoami.request.as_ref().map_or(J::Null, |q| request_json(Some(q))),
+            "error": error_json(r.whoami.error.as_ref()),
+        },
         "ok": r.is_ok(),
-    })
+        "problems": r.problems(),
+    });
+    if let (Some(d), Some(o)) = (&r.log, doc.as_object_mut()) {
+        o.insert("log".into(), super::log::diagnosis_json(d));
+    }
+    doc
 }
