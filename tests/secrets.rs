@@ -206,6 +206,10 @@ fn commands() -> Vec<Vec<&'static str>> {
         vec!["check", "--format", "github"],
         vec!["check", "--format", "concise"],
         vec!["check", "--all-layers"],
+        vec!["check", "--format", "sarif"],
+        vec!["check", "--format", "gitlab"],
+        vec!["check", "--format", "junit"],
+        vec!["check", "--format", "sarif", "--output-file", "report.out"],
         vec!["config"],
         vec!["config", "--json"],
         vec!["why", "@acme/app", "lodash"],
@@ -278,10 +282,13 @@ fn no_secret_in_any_output() {
                 }
                 let out = c.output().expect("run npmrc-doctor");
                 runs += 1;
+                let report = std::fs::read(project.join("report.out")).unwrap_or_default();
+                let _ = std::fs::remove_file(project.join("report.out"));
                 let text = format!(
-                    "{}{}",
+                    "{}{}{}",
                     String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
+                    String::from_utf8_lossy(&out.stderr),
+                    String::from_utf8_lossy(&report)
                 );
                 if let Some(w) = leaks(&text, &secret) {
                     failures.push(format!(

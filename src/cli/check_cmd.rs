@@ -165,7 +165,9 @@ fn write_file(
 ) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::new();
     report::write(format, run, env.cwd(), false, &mut buf)?;
-    std::fs::write(path, buf)
+    // a report file is output too: it goes through the same redaction
+    let text = String::from_utf8_lossy(&buf);
+    std::fs::write(path, crate::redact::redact(&text).as_bytes())
 }
 
 fn load_settings(args: &CheckArgs, env: &Env) -> Result<Settings, String> {
