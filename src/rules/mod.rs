@@ -48,6 +48,7 @@ pub mod support_auth;
 pub mod support_manifest;
 pub mod support_npmrc;
 pub mod tag_is_semver_range;
+pub mod tls_verification;
 pub mod top_level_auth;
 pub mod unknown_key;
 pub mod version_rewritten;
@@ -181,6 +182,7 @@ pub static ALL: &[&Rule] = &[
     &scoped_publish_access::RULE,
     &section_header::RULE,
     &tag_is_semver_range::RULE,
+    &tls_verification::RULE,
     &top_level_auth::RULE,
     &unknown_key::RULE,
     &version_rewritten::RULE,

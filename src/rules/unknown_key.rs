@@ -48,6 +48,8 @@ fn owned_elsewhere(e: &EntryLine<'_>, key: &str) -> bool {
         || (!prefix.is_empty() && support_npmrc::auth_base_canonical(base).is_some())
         // scope-key-shape
         || support_npmrc::scope_key_problem(key, value).is_some()
+        // tls-verification
+        || key.eq_ignore_ascii_case("NODE_TLS_REJECT_UNAUTHORIZED")
 }
 
 /// Tools that read their settings from the `npm_config_*` variables npm
