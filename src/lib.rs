@@ -20,6 +20,7 @@ pub mod env;
 pub mod fsread;
 pub mod manifest;
 pub mod npmrc;
+pub mod project;
 pub mod redact;
 pub mod report;
 pub mod rules;

@@ -947,3 +947,108 @@ fn gitlab_template_script_writes_the_reports_it_declares() {
     assert!(junit.contains("<failure "), "{junit}");
     assert_eq!(job["artifacts"]["when"].as_str(), Some("always"));
 }
+
+/// The README's lint-staged snippet, verbatim.
+const LINT_STAGED: &str = r#""lint-staged": {
+  "{.npmrc,.npmrc.*,package.json}": "npmrc-doctor check"
+}"#;
+
+/// lint-staged from the npm registry, installed once into
+/// `target/test-deps/lint-staged`.
+fn lint_staged() -> Result<PathBuf, String> {
+    let prefix = repo().join("target/test-deps/lint-staged");
+    let bin = prefix.join("node_modules/lint-staged/bin/lint-staged.js");
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    let out = Command::new("npm")
+        .args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--no-package-lock",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(&prefix)
+        .arg("lint-staged@16")
+        .output()
+        .map_err(|e| format!("npm: {e}"))?;
+    if !out.status.success() || !bin.is_file() {
+        return Err(format!(
+            "npm install lint-staged failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(bin)
+}
+
+#[test]
+fn lint_staged_snippet_checks_the_staged_files() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(LINT_STAGED),
+        "the README's lint-staged snippet changed"
+    );
+    let packed = match pack() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: lint-staged test ({why})");
+            return;
+        }
+    };
+    let lint_staged = match lint_staged() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("SKIPPED: lint-staged test ({why})");
+            return;
+        }
+    };
+    let t = &packed.dir;
+    let registry = Registry::start(&packed);
+    let project = t.join("lint-staged-project");
+    scratch_repo(&project, GOOD_NPMRC);
+    std::fs::write(
+        project.join("package.json"),
+        format!("{{\n\"name\": \"root\",\n\"private\": true,\n{LINT_STAGED}\n}}\n"),
+    )
+    .unwrap();
+    let cmd = |program: &str, args: &[&str]| {
+        let mut c = Command::new(program);
+        user_env(&mut c, t, &registry);
+        c.args(args).current_dir(&project).output().unwrap()
+    };
+    // as the README says: npm i -D npmrc-doctor (from the loopback registry)
+    let out = cmd("npm", &["install", "-D", "npmrc-doctor"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(project.join(".gitignore"), "node_modules\n").unwrap();
+    assert!(cmd("git", &["add", "."]).status.success());
+    assert!(cmd("git", &["commit", "-q", "-m", "init"]).status.success());
+
+    std::fs::write(project.join("packages/app/.npmrc"), BAD_NPMRC).unwrap();
+    assert!(cmd("git", &["add", "."]).status.success());
+    let node = lint_staged.display().to_string();
+    let out = cmd("node", &[&node]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("registry-trailing-slash"), "{text}");
+
+    std::fs::write(project.join("packages/app/.npmrc"), GOOD_NPMRC).unwrap();
+    assert!(cmd("git", &["add", "."]).status.success());
+    let out = cmd("node", &[&node]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}

@@ -53,6 +53,7 @@ pub mod top_level_auth;
 pub mod unknown_key;
 pub mod version_rewritten;
 pub mod workspace_npmrc_ignored;
+pub mod yarn_ignores_npmrc;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -187,6 +188,7 @@ pub static ALL: &[&Rule] = &[
     &unknown_key::RULE,
     &version_rewritten::RULE,
     &workspace_npmrc_ignored::RULE,
+    &yarn_ignores_npmrc::RULE,
 ];
 
 /// The rule called `name`.
