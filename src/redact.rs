@@ -197,7 +197,7 @@ fn is_credential_name(key: &str) -> bool {
 /// `KEY = VALUE`, `KEY: VALUE`, `KEY VALUE` where KEY names a credential.
 static ASSIGNMENT: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?i)(?:_authtoken|-authtoken|authtoken|_auth|_password|password|passwd|token|secret)["'`\]]?(?:\s*[=:]\s*|[ \t]+)["'`]?([^\s"'`,;&)}\]{\[(<*][^\s"'`,;&)}\]]*)"#,
+        r#"(?i)(?:_authtoken|-authtoken|authtoken|_auth|_password|password|passwd|token|secret)["'`\]]?(?:\s*[=:]\s*|[ \t]+)["'`]?([^\s"'`,;&)}\]{\[(<*\\][^\s"'`,;&)}\]\\]*)"#,
     )
     .ok()
 });
@@ -205,11 +205,11 @@ static ASSIGNMENT: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 /// `scheme://user:password@host`, `//user:password@host` (the password may
 /// hold a raw `/`, `#` or `?`).
 static USERINFO: LazyLock<Option<regex::Regex>> =
-    LazyLock::new(|| regex::Regex::new(r"//([^\s/@:'`]*):([^\s@'`]+)@").ok());
+    LazyLock::new(|| regex::Regex::new(r#"//([^\s/@:'`"\\]*):([^\s@'`"\\]+)@"#).ok());
 
 /// `user:password@host` at the start of a value (no scheme).
 static BARE_USERINFO: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
-    regex::Regex::new(r"(?:^|[=\s])([A-Za-z0-9._~%!$&*+-]+):([^\s@/'`]+)@[A-Za-z0-9]").ok()
+    regex::Regex::new(r#"(?:^|[=\s])([A-Za-z0-9._~%!$&*+-]+):([^\s@/'`"\\]+)@[A-Za-z0-9]"#).ok()
 });
 
 fn is_port_path(password: &str) -> bool {
@@ -387,10 +387,14 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(shaped.len());
     let mut last = 0;
     for (start, end) in spans {
-        // widen to character boundaries
+        // widen to character boundaries, and back to the start of a JSON
+        // escape or XML entity the span begins inside of
         let mut s = start;
         while s > 0 && !shaped.is_char_boundary(s) {
             s -= 1;
+        }
+        if let Some(b) = escape_start(shaped.as_bytes(), s) {
+            s = b;
         }
         let mut e = end.min(shaped.len());
         while e < shaped.len() && !shaped.is_char_boundary(e) {
@@ -400,13 +404,71 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             s = last;
         }
         out.push_str(&shaped[last..s]);
-        for c in shaped[s..e].chars() {
-            out.push(if matches!(c, '\n' | '\r') { c } else { '*' });
-        }
+        e = mask_keeping_syntax(&shaped[s..], e - s, &mut out) + s;
         last = e;
     }
     out.push_str(&shaped[last..]);
     Cow::Owned(out)
+}
+
+/// Where a JSON escape (`\u0000`, `\n`) or XML entity (`&amp;`) that
+/// covers byte `at` starts, if one does.
+fn escape_start(b: &[u8], at: usize) -> Option<usize> {
+    let from = at.saturating_sub(9);
+    (from..at).rev().find(|&i| {
+        let len = syntax_len(&b[i..]);
+        len > 0 && i + len > at
+    })
+}
+
+/// Length of the escape or entity at the start of `b` (0 when none).
+fn syntax_len(b: &[u8]) -> usize {
+    match b.first() {
+        Some(b'\\') => match b.get(1) {
+            Some(b'u') => 6.min(b.len()),
+            Some(_) => 2,
+            None => 1,
+        },
+        Some(b'&') => b
+            .iter()
+            .take(10)
+            .position(|&c| c == b';')
+            .filter(|&p| {
+                p > 1
+                    && b[1..p]
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || *c == b'#')
+            })
+            .map_or(0, |p| p + 1),
+        _ => 0,
+    }
+}
+
+/// Appends `text[..len]` with every character masked except the syntax of
+/// the format it is printed in (quotes, angle brackets, JSON escapes, XML
+/// entities), so masking never breaks a JSON, SARIF or JUnit document.
+/// Returns the bytes consumed (at least `len`, to the end of an escape).
+fn mask_keeping_syntax(text: &str, len: usize, out: &mut String) -> usize {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < len.min(text.len()) {
+        let n = syntax_len(&b[i..]);
+        if n > 0 {
+            out.push_str(&text[i..i + n]);
+            i += n;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        out.push(if matches!(c, '\n' | '\r' | '"' | '<' | '>') {
+            c
+        } else {
+            '*'
+        });
+        i += c.len_utf8();
+    }
+    i
 }
 
 /// Merged byte ranges of `text` covered by windows in the set.
@@ -547,6 +609,25 @@ mod tests {
     fn args_with_separate_values() {
         harvest_args(&["npmrc-doctor", "--//h/:_authToken", "SeparateArgValue777"]);
         assert!(!redact("SeparateArgValue777").contains("ArgValue"));
+    }
+
+    #[test]
+    fn masking_keeps_json_and_xml_valid() {
+        register("KeepSyntaxSecret0987654321");
+        let doc = serde_json::json!({
+            "a": "KeepSyntaxSecret0987654321",
+            "b": "Keep\"Syntax\u{0}Secret0987654321 KeepSyntaxSecret0987654321"
+        })
+        .to_string();
+        let out = redact(&doc);
+        assert!(!out.contains("SyntaxSe"), "{out}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+            "{out}"
+        );
+        let xml = "<f m=\"KeepSyntaxSecret0987654321&amp;&#x1b;\"/>";
+        let out = redact(xml);
+        assert!(out.contains("&amp;&#x1b;\"/>"), "{out}");
     }
 
     #[test]

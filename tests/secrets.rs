@@ -290,6 +290,19 @@ fn no_secret_in_any_output() {
                     String::from_utf8_lossy(&out.stderr),
                     String::from_utf8_lossy(&report)
                 );
+                // masking never breaks a machine-readable document
+                let machine = cmd
+                    .iter()
+                    .any(|a| matches!(*a, "json" | "--json" | "sarif" | "gitlab"));
+                if machine && !cmd.contains(&"--output-file") && !out.stdout.is_empty() {
+                    if let Err(e) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
+                        failures.push(format!(
+                            "{} × `{}`: output is not JSON any more ({e})\n{text}",
+                            place.name,
+                            cmd.join(" ")
+                        ));
+                    }
+                }
                 if let Some(w) = leaks(&text, &secret) {
                     failures.push(format!(
                         "{} × `{}` with secret {secret:?}: leaks {w:?}\n{text}",
