@@ -18,6 +18,8 @@ pub mod cli;
 pub mod config;
 pub mod env;
 pub mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod manifest;
 pub mod npmrc;
 pub mod project;

@@ -35,12 +35,19 @@ pub const WINDOW: usize = 8;
 /// shape only (a window of a 5-character value would mask ordinary words).
 const MIN_SECRET: usize = 8;
 
+/// Bytes of secrets registered at most (with their variants, a few windows
+/// per byte): bounds the memory a file of a million credentials can take.
+/// Past it, secrets are masked by shape only.
+const MAX_REGISTERED_BYTES: usize = 2 * 1024 * 1024;
+
 #[derive(Default)]
 struct Registry {
     /// Every [`WINDOW`]-byte window of every registered variant.
     windows: HashSet<[u8; WINDOW]>,
     /// Secrets already registered (no need to redo their variants).
     seen: HashSet<String>,
+    /// Their total length.
+    bytes: usize,
 }
 
 static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(Mutex::default);
@@ -62,7 +69,13 @@ pub fn register(secret: &str) {
     if secret.len() < 12 && secret.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
         return;
     }
-    let fresh = with_registry(|r| r.seen.insert(secret.to_string()));
+    let fresh = with_registry(|r| {
+        if r.bytes + secret.len() > MAX_REGISTERED_BYTES {
+            return false;
+        }
+        r.bytes += secret.len();
+        r.seen.insert(secret.to_string())
+    });
     if !fresh {
         return;
     }
@@ -70,14 +83,6 @@ pub fn register(secret: &str) {
     let unnul: String = secret.chars().filter(|&c| c != '\0').collect();
     if unnul.len() != secret.len() && unnul.len() >= MIN_SECRET {
         variants.push(unnul.clone());
-    } else if !secret.contains('\0') {
-        // the same secret as a UTF-16LE file shows it when read as UTF-8
-        let mut interleaved = String::with_capacity(secret.len() * 2);
-        for c in secret.chars() {
-            interleaved.push(c);
-            interleaved.push('\0');
-        }
-        variants.push(interleaved);
     }
     let plain = if unnul.is_empty() { secret } else { &unnul };
     variants.push(base64_encode(plain.as_bytes()));
@@ -94,9 +99,13 @@ pub fn register(secret: &str) {
     let mut printed = Vec::new();
     for v in &variants {
         let json = serde_json::to_string(v).unwrap_or_default();
-        printed.push(json.trim_matches('"').to_string());
-        printed.push(crate::util::printable(v).into_owned());
-        printed.push(crate::util::printable(&v.replace('\0', "")).into_owned());
+        let json = json.trim_matches('"');
+        if json != v {
+            printed.push(json.to_string());
+        }
+        if let std::borrow::Cow::Owned(p) = crate::util::printable(v) {
+            printed.push(p);
+        }
         if let Ok(p) = percent_decode(v) {
             printed.push(p);
         }
@@ -577,10 +586,14 @@ mod tests {
         assert!(out.starts_with("a ***"), "{out}");
         let b64 = base64_encode(b"Zq9xT3stS3cr3tV4lu3Redact01");
         assert!(!redact(&b64).contains(&b64[4..12]));
-        let spaced: String = "Zq9xT3stS3cr3tV4lu3Redact01"
+        // a UTF-16LE file read as UTF-8: NULs between the characters
+        let spaced: String = "Zq9xT3stS3cr3tV4lu3Redact02"
             .chars()
             .flat_map(|c| [c, '\0'])
             .collect();
+        let key: String = "_authToken=".chars().flat_map(|c| [c, '\0']).collect();
+        harvest_text(&format!("{key}{spaced}"));
+        assert!(!redact("Zq9xT3stS3cr3tV4lu3Redact02").contains("3cr3tV4l"));
         let escaped = serde_json::to_string(&spaced).unwrap_or_default();
         assert!(!redact(&escaped).contains("3\\u0000c\\u0000r"), "{escaped}");
     }

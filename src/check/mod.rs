@@ -41,6 +41,9 @@ pub struct CheckRun {
     pub files_checked: usize,
     /// Problems that are not findings (a path that does not exist).
     pub errors: Vec<String>,
+    /// Inputs that could not be read (files checked or config files npm
+    /// loads): the run exits 2.
+    pub unreadable: usize,
     /// The package manager detected for each checked directory.
     pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
 }
@@ -83,9 +86,29 @@ fn check_dir(
         let role = role_of(path, dir, config.as_ref());
         match NpmrcDoc::read(path.clone(), role) {
             Ok(doc) => npmrc.push(doc),
-            Err(code) => run
-                .errors
-                .push(format!("cannot read {}: {code}", path.display())),
+            Err(code) => {
+                run.unreadable += 1;
+                run.errors
+                    .push(format!("cannot read {}: {code}", path.display()));
+            }
+        }
+    }
+    // config files npm tries to read (userconfig=/dev/zero, a FIFO, a
+    // directory named .npmrc): npm fails or skips them; say so
+    if let Some(c) = &config {
+        for l in c.files() {
+            if let (crate::config::FileStatus::Unreadable(code), Some(path)) = (&l.status, &l.path)
+            {
+                let text = format!(
+                    "cannot read {} ({} config): {code}",
+                    path.display(),
+                    l.layer
+                );
+                if !run.errors.contains(&text) && !files.npmrc.iter().any(|p| p == path) {
+                    run.unreadable += 1;
+                    run.errors.push(text);
+                }
+            }
         }
     }
     if options.all_layers {
@@ -107,10 +130,24 @@ fn check_dir(
     let mut manifests = Vec::new();
     for path in &files.manifests {
         match Manifest::read(path.clone()) {
-            Ok(m) => manifests.push(m),
-            Err(code) => run
-                .errors
-                .push(format!("cannot read {}: {code}", path.display())),
+            Ok(m) => {
+                // npm reads any depth; past ours nothing can be said
+                let depth = crate::manifest::json::nesting_depth(&m.text);
+                if depth > crate::manifest::json::MAX_DEPTH {
+                    run.unreadable += 1;
+                    run.errors.push(format!(
+                        "cannot check {}: nested {depth} levels deep, over the {} levels this tool analyses (npm reads it)",
+                        path.display(),
+                        crate::manifest::json::MAX_DEPTH
+                    ));
+                }
+                manifests.push(m);
+            }
+            Err(code) => {
+                run.unreadable += 1;
+                run.errors
+                    .push(format!("cannot read {}: {code}", path.display()));
+            }
         }
     }
     run.files_checked += npmrc.len() + manifests.len();

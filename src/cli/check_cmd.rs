@@ -93,7 +93,7 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
     let failing = result.diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warn)
     });
-    if !result.errors.is_empty() && result.files_checked == 0 {
+    if (!result.errors.is_empty() && result.files_checked == 0) || result.unreadable > 0 {
         super::EXIT_USAGE
     } else {
         u8::from(failing)

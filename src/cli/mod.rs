@@ -89,7 +89,10 @@ pub fn main(args: Vec<OsString>, env: &Env) -> ExitCode {
             } else {
                 env.cwd().join(dir)
             };
-            match std::fs::canonicalize(&dir) {
+            match std::fs::canonicalize(&dir).and_then(|d| {
+                // a file or an unreadable directory is no place to run in
+                std::fs::read_dir(&d).map(|_| d)
+            }) {
                 Ok(d) => env.clone().with_cwd(d),
                 Err(e) => {
                     output::error(&format!("cannot use --cwd {}: {e}", dir.display()));

@@ -2,6 +2,7 @@
 //! `json-parse-even-better-errors`: a leading BOM is stripped, duplicate keys
 //! keep the last value).
 
+pub mod json;
 pub mod spanned;
 pub mod workspaces;
 
@@ -57,5 +58,5 @@ pub fn read_json_file(path: &Path) -> Result<serde_json::Value, ReadError> {
     })?;
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    serde_json::from_str(text).map_err(|e| ReadError::Json(e.to_string()))
+    json::parse(text).map_err(|e| ReadError::Json(e.to_string()))
 }

@@ -86,7 +86,7 @@ impl Manifest {
         let bom = text.starts_with('\u{feff}');
         let offset = if bom { '\u{feff}'.len_utf8() } else { 0 };
         let body = text.get(offset..).unwrap_or("");
-        let (value, error) = match serde_json::from_str::<serde_json::Value>(body) {
+        let (value, error) = match super::json::parse(body) {
             Ok(v) => (Some(v), None),
             Err(e) => (
                 None,
