@@ -41,6 +41,7 @@ pub mod package_json_too_large;
 pub mod password_not_base64;
 pub mod private_not_boolean;
 pub mod private_publish_config;
+pub mod provenance_repository;
 pub mod publish_auth_mismatch;
 pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
@@ -187,6 +188,7 @@ pub static ALL: &[&Rule] = &[
     &password_not_base64::RULE,
     &private_not_boolean::RULE,
     &private_publish_config::RULE,
+    &provenance_repository::RULE,
     &publish_auth_mismatch::RULE,
     &publish_config_registry_ignored::RULE,
     &registry_trailing_slash::RULE,
