@@ -46,7 +46,7 @@ pub fn url_credentials(data: &[u8]) {
     let uri = lines.next().unwrap_or("");
     let reg = lines.next().unwrap_or("https://registry.npmjs.org/");
     if let Ok(keys) = crate::auth::walk_keys(uri) {
-        for k in &keys {
+        for k in keys.iter() {
             assert!(k.starts_with("//"), "nerf-darted keys start with //: {k}");
         }
     }
