@@ -18,10 +18,14 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod env;
+pub mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod manifest;
 pub mod npm;
 pub mod npmrc;
 pub mod project;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod secret;

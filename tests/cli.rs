@@ -316,7 +316,7 @@ fn config_json_shape_and_masking() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("sha256:") && !text.contains("supersecret"),
+        text.contains("*** (") && !text.contains("supersecret"),
         "{text}"
     );
 }

@@ -176,13 +176,15 @@ fn run_why(s: &Scenario, reg: &Registry, root: &Path, env: &BTreeMap<String, Str
     })
 }
 
-/// A request as compared: `METHOD URL kind[:sha] [cert]`.
+/// A request as compared: `METHOD URL kind[:length] [cert]` (npmrc-doctor
+/// shows a credential's kind and length, never a hash that could confirm a
+/// guess).
 fn recorded(r: &Value) -> String {
     let a = &r["auth"];
     let kind = a["kind"].as_str().unwrap_or("?");
     let cred = match kind {
-        "token" => format!("token:{}", a["sha"].as_str().unwrap_or("")),
-        "basic" => format!("basic:{}", a["sha"].as_str().unwrap_or("")),
+        "token" => format!("token:{}", a["chars"]),
+        "basic" => format!("basic:{}", a["chars"]),
         k => k.to_string(),
     };
     let cert = if r["cert"].is_string() { " +cert" } else { "" };
@@ -197,14 +199,13 @@ fn recorded(r: &Value) -> String {
     )
 }
 
-/// The sha256 prefix of a masked value (`… sha256:1f2e3d4c)`), or of the
-/// value itself when `why` shows it as written (a bare `${VAR}`).
+/// The length of a masked value (`npm_*** (40 chars)`), or of the value
+/// itself when `why` shows it as written (a bare `${VAR}`).
 fn value_sha(v: &Value) -> String {
     let s = v.as_str().unwrap_or("");
-    match s.find("sha256:") {
-        Some(i) => s[i + 7..].chars().take(8).collect(),
-        None => npmrc_doctor::secret::fingerprint(s),
-    }
+    s.rsplit_once(" (")
+        .and_then(|(_, n)| n.strip_suffix(" chars)"))
+        .map_or_else(|| s.chars().count().to_string(), str::to_string)
 }
 
 /// A predicted request in the same form.

@@ -168,7 +168,14 @@ fn add_dir_files(dir: &Path, plan: &mut Plan) {
     let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     names.sort();
     for path in names {
-        if path.is_file() {
+        // a `.npmrc` or `package.json` that is not a regular file (a
+        // directory, a FIFO, a device, a dangling or looping link) is still
+        // an input: reading it fails with a diagnostic instead of silence
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n == ".npmrc" || n == "package.json");
+        if named || path.is_file() {
             add_file(&path, false, plan);
         }
     }
@@ -223,7 +230,11 @@ pub fn is_npmrc_name(name: &str) -> bool {
 }
 
 fn add_file(path: &Path, explicit: bool, plan: &mut Plan) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some(os_name) = path.file_name() else {
+        return;
+    };
+    // a non-UTF-8 name is still that file, never its directory
+    let name = os_name.to_str().unwrap_or("\u{fffd}");
     let is_manifest = name == "package.json";
     if !is_manifest && !explicit && !is_npmrc_name(name) {
         return;
@@ -232,7 +243,7 @@ fn add_file(path: &Path, explicit: bool, plan: &mut Plan) {
         .parent()
         .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
         .unwrap_or_else(|| PathBuf::from("/"));
-    let full = dir.join(name);
+    let full = dir.join(os_name);
     let entry = plan.entry(dir).or_default();
     let list = if is_manifest {
         &mut entry.manifests

@@ -21,6 +21,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Stack of each worker thread of a tree run (deeply nested package.json
+/// files are parsed recursively, as npm reads them).
+const WORKER_STACK: usize = 256 << 20;
+
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -48,6 +52,9 @@ pub struct CheckRun {
     pub errors: Vec<String>,
     /// How many of the paths given do not exist (a usage error).
     pub missing_inputs: usize,
+    /// Inputs that could not be read (files checked or config files npm
+    /// loads): the run exits 2.
+    pub unreadable: usize,
     /// The package manager detected for each checked directory.
     pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
     /// Line indexes of [`CheckRun::sources`], built on first use.
@@ -64,6 +71,8 @@ impl CheckRun {
         }
         self.files_checked += part.files_checked;
         self.errors.extend(part.errors);
+        self.unreadable += part.unreadable;
+        self.missing_inputs += part.missing_inputs;
         for (dir, pm) in part.package_managers {
             self.package_managers.entry(dir).or_insert(pm);
         }
@@ -123,14 +132,32 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
         overrides: &overrides,
     };
     let plan: Vec<(PathBuf, discover::DirFiles)> = plan.into_iter().collect();
-    let results: Vec<CheckRun> = plan
-        .par_iter()
-        .map(|(dir, files)| {
-            let mut part = CheckRun::default();
-            check_dir(dir, files, &options, env, &ctx, &mut part);
-            part
-        })
-        .collect();
+    let work = || -> Vec<CheckRun> {
+        plan.par_iter()
+            .map(|(dir, files)| {
+                let mut part = CheckRun::default();
+                check_dir(dir, files, &options, env, &ctx, &mut part);
+                part
+            })
+            .collect()
+    };
+    // the workers parse deeply nested JSON recursively (npm reads it), so
+    // they get the same large stack as the main thread (only the pages
+    // used are committed); without a pool, the work runs on this thread
+    let results = match rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => plan
+            .iter()
+            .map(|(dir, files)| {
+                let mut part = CheckRun::default();
+                check_dir(dir, files, &options, env, &ctx, &mut part);
+                part
+            })
+            .collect(),
+    };
     for part in results {
         run.merge(part);
     }
@@ -167,9 +194,29 @@ fn check_dir(
         let role = role_of(path, dir, config.as_ref());
         match NpmrcDoc::read(path.clone(), role) {
             Ok(doc) => npmrc.push(doc),
-            Err(code) => run
-                .errors
-                .push(format!("cannot read {}: {code}", path.display())),
+            Err(code) => {
+                run.unreadable += 1;
+                run.errors
+                    .push(format!("cannot read {}: {code}", path.display()));
+            }
+        }
+    }
+    // config files npm tries to read (userconfig=/dev/zero, a FIFO, a
+    // directory named .npmrc): npm fails or skips them; say so
+    if let Some(c) = &config {
+        for l in c.files() {
+            if let (crate::config::FileStatus::Unreadable(code), Some(path)) = (&l.status, &l.path)
+            {
+                let text = format!(
+                    "cannot read {} ({} config): {code}",
+                    path.display(),
+                    l.layer
+                );
+                if !run.errors.contains(&text) && !files.npmrc.iter().any(|p| p == path) {
+                    run.unreadable += 1;
+                    run.errors.push(text);
+                }
+            }
         }
     }
     if options.all_layers {
@@ -191,10 +238,24 @@ fn check_dir(
     let mut manifests = Vec::new();
     for path in &files.manifests {
         match Manifest::read(path.clone()) {
-            Ok(m) => manifests.push(m),
-            Err(code) => run
-                .errors
-                .push(format!("cannot read {}: {code}", path.display())),
+            Ok(m) => {
+                // npm reads any depth; past ours nothing can be said
+                let depth = crate::manifest::json::nesting_depth(&m.text);
+                if depth > crate::manifest::json::MAX_DEPTH {
+                    run.unreadable += 1;
+                    run.errors.push(format!(
+                        "cannot check {}: nested {depth} levels deep, over the {} levels this tool analyses (npm reads it)",
+                        path.display(),
+                        crate::manifest::json::MAX_DEPTH
+                    ));
+                }
+                manifests.push(m);
+            }
+            Err(code) => {
+                run.unreadable += 1;
+                run.errors
+                    .push(format!("cannot read {}: {code}", path.display()));
+            }
         }
     }
     run.files_checked += npmrc.len() + manifests.len();

@@ -106,8 +106,10 @@ impl Settings {
     /// # Errors
     /// Unreadable file, invalid JSON, unknown keys, rules or levels.
     pub fn read(path: &Path) -> Result<Settings, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::fsread::read_input(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{} is not valid UTF-8", path.display()))?;
         let json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
         let obj = json

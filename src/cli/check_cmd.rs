@@ -112,8 +112,12 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
     let failing = result.diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warn)
     });
-    // a path that does not exist is a usage error whatever else was found
-    if result.missing_inputs > 0 || (!result.errors.is_empty() && result.files_checked == 0) {
+    // a path that does not exist, or an input that cannot be read, is a
+    // usage error whatever else was found
+    if result.missing_inputs > 0
+        || result.unreadable > 0
+        || (!result.errors.is_empty() && result.files_checked == 0)
+    {
         super::EXIT_USAGE
     } else {
         u8::from(failing)
@@ -185,7 +189,9 @@ fn write_file(
 ) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::new();
     report::write(format, run, env.cwd(), false, &mut buf)?;
-    std::fs::write(path, buf)
+    // a report file is output too: it goes through the same redaction
+    let text = String::from_utf8_lossy(&buf);
+    std::fs::write(path, crate::redact::redact(&text).as_bytes())
 }
 
 fn load_settings(args: &CheckArgs, env: &Env) -> Result<Settings, String> {

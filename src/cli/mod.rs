@@ -66,11 +66,19 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs the CLI and returns the process exit code.
 #[must_use]
 pub fn main(args: Vec<OsString>, env: &Env) -> ExitCode {
+    // what is secret in the arguments and the environment is known before
+    // anything is printed (a usage error quotes the argument it rejects)
+    let lossy: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    crate::redact::harvest_args(&lossy);
+    crate::redact::harvest_env(env.vars());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
+            output::raw(&e.render().to_string(), e.use_stderr());
             return ExitCode::from(code);
         }
     };
@@ -81,7 +89,10 @@ pub fn main(args: Vec<OsString>, env: &Env) -> ExitCode {
             } else {
                 env.cwd().join(dir)
             };
-            match std::fs::canonicalize(&dir) {
+            match std::fs::canonicalize(&dir).and_then(|d| {
+                // a file or an unreadable directory is no place to run in
+                std::fs::read_dir(&d).map(|_| d)
+            }) {
                 Ok(d) => env.clone().with_cwd(d),
                 Err(e) => {
                     output::error(&format!("cannot use --cwd {}: {e}", dir.display()));

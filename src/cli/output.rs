@@ -1,9 +1,15 @@
 //! Writing to the terminal: stdout for results, stderr for errors; colour
 //! only on a terminal and never with `NO_COLOR`.
+//!
+//! This is the output boundary: every byte goes through
+//! [`crate::redact::redact`] here, whatever renderer produced it, so a new
+//! format needs nothing to be safe but to write to [`Stdout`] or [`error`].
 
 use std::io::{IsTerminal, Write};
 
-/// Buffered standard output that ignores a closed pipe.
+/// Buffered, redacted standard output that ignores a closed pipe. Text is
+/// redacted a whole line at a time (a secret never spans a line break of
+/// the output), so a flush never splits a secret.
 pub struct Stdout {
     buf: Vec<u8>,
 }
@@ -25,18 +31,33 @@ impl Write for Stdout {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(data);
         if self.buf.len() > 64 * 1024 {
-            self.flush()?;
+            if let Some(nl) = self.buf.iter().rposition(|&b| b == b'\n') {
+                let rest = self.buf.split_off(nl + 1);
+                self.write_out();
+                self.buf = rest;
+            }
         }
         Ok(data.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        self.write_out();
+        Ok(())
+    }
+}
+
+impl Stdout {
+    fn write_out(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.buf);
+        let clean = crate::redact::redact(&text);
         let mut out = std::io::stdout().lock();
         // a closed pipe (`| head`) is not an error worth reporting
-        let _ = out.write_all(&self.buf);
+        let _ = out.write_all(clean.as_bytes());
         let _ = out.flush();
         self.buf.clear();
-        Ok(())
     }
 }
 
@@ -48,8 +69,20 @@ impl Drop for Stdout {
 
 /// Prints an error message on stderr.
 pub fn error(message: &str) {
+    let message = crate::redact::redact(message);
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "npmrc-doctor: error: {message}");
+}
+
+/// Prints text that is already formatted (clap's usage errors and help) on
+/// stderr or stdout, redacted like everything else.
+pub fn raw(text: &str, to_stderr: bool) {
+    let clean = crate::redact::redact(text);
+    if to_stderr {
+        let _ = std::io::stderr().lock().write_all(clean.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(clean.as_bytes());
+    }
 }
 
 /// Whether stdout should get colours.

@@ -6,7 +6,7 @@ use crate::config::validate::validate;
 use crate::config::{LoadError, load};
 use crate::env::Env;
 use crate::why::{WhyInput, explain, log, report};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Output format of `why`.
@@ -131,15 +131,24 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
     u8::from(!why.is_ok())
 }
 
-fn read_log(path: &std::path::Path) -> std::io::Result<String> {
-    let bytes = if path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b)?;
-        b
-    } else {
-        std::fs::read(path)?
+/// Reads a log streaming, each line cut at [`crate::fsread::LOG_LINE_LIMIT`]
+/// and the whole at [`crate::fsread::LOG_LIMIT`].
+fn read_log(path: &std::path::Path) -> Result<String, String> {
+    let mut text = String::new();
+    let mut push = |line: String| {
+        text.push_str(&line);
+        text.push('\n');
     };
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    if path.as_os_str() == "-" {
+        crate::fsread::LineReader::new(std::io::stdin().lock(), crate::fsread::LOG_LIMIT)
+            .for_each(&mut push);
+    } else {
+        crate::fsread::read_lines(path)
+            .map_err(|e| e.describe())?
+            .for_each(&mut push);
+    }
+    crate::redact::harvest_text(&text);
+    Ok(text)
 }
 
 fn report_load_error(e: &LoadError, format: WhyFormat, out: &mut dyn Write) -> u8 {

@@ -970,7 +970,7 @@ pub fn unknown_key_warning(layer: Layer, key: &str) -> Option<String> {
 /// # Errors
 /// node's error code (`ENOENT`, `EISDIR`, `ELOOP`, `EACCES`, …).
 pub fn read_config_file(path: &Path) -> Result<FileText, String> {
-    let bytes = std::fs::read(path).map_err(|e| manifest::io_code(&e))?;
+    let bytes = crate::fsread::read_input(path).map_err(|e| e.describe())?;
     let mut notes = Vec::new();
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         notes.push("starts with a UTF-8 byte-order mark (BOM)".to_string());

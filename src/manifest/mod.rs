@@ -2,6 +2,7 @@
 //! `json-parse-even-better-errors`: a leading BOM is stripped, duplicate keys
 //! keep the last value).
 
+pub mod json;
 pub mod spanned;
 pub mod workspaces;
 
@@ -34,27 +35,6 @@ impl ReadError {
     }
 }
 
-/// Maps an I/O error to node's error code.
-#[must_use]
-pub fn io_code(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "ENOENT".into(),
-        K::PermissionDenied => "EACCES".into(),
-        K::IsADirectory => "EISDIR".into(),
-        K::NotADirectory => "ENOTDIR".into(),
-        K::InvalidData => "EINVAL".into(),
-        _ => match e.raw_os_error() {
-            Some(40) => "ELOOP".into(),
-            Some(21) => "EISDIR".into(),
-            Some(20) => "ENOTDIR".into(),
-            Some(13) => "EACCES".into(),
-            Some(2) => "ENOENT".into(),
-            _ => "EIO".into(),
-        },
-    }
-}
-
 /// Reads and parses `<dir>/package.json` like `@npmcli/package-json`.
 ///
 /// # Errors
@@ -68,18 +48,15 @@ pub fn read_package_json(dir: &Path) -> Result<serde_json::Value, ReadError> {
 /// # Errors
 /// [`ReadError`] for a missing file, an I/O error or invalid JSON.
 pub fn read_json_file(path: &Path) -> Result<serde_json::Value, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let code = io_code(&e);
-        match code.as_str() {
-            "ENOENT" => ReadError::NotFound("ENOENT"),
-            "ENOTDIR" => ReadError::NotFound("ENOTDIR"),
-            _ => ReadError::Io {
-                code,
-                message: e.to_string(),
-            },
-        }
+    let bytes = crate::fsread::read_input(path).map_err(|e| match e.code {
+        "ENOENT" => ReadError::NotFound("ENOENT"),
+        "ENOTDIR" => ReadError::NotFound("ENOTDIR"),
+        code => ReadError::Io {
+            code: code.to_string(),
+            message: e.describe(),
+        },
     })?;
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    serde_json::from_str(text).map_err(|e| ReadError::Json(e.to_string()))
+    json::parse(text).map_err(|e| ReadError::Json(e.to_string()))
 }

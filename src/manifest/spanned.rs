@@ -71,7 +71,7 @@ impl Manifest {
     /// # Errors
     /// The I/O error's node code (`ENOENT`, `EISDIR`, …).
     pub fn read(path: PathBuf) -> Result<Manifest, String> {
-        let bytes = std::fs::read(&path).map_err(|e| super::io_code(&e))?;
+        let bytes = crate::fsread::read_input(&path).map_err(|e| e.describe())?;
         Ok(Manifest::from_bytes(path, &bytes))
     }
 
@@ -92,7 +92,7 @@ impl Manifest {
         let bom = text.starts_with('\u{feff}');
         let offset = if bom { '\u{feff}'.len_utf8() } else { 0 };
         let body = text.get(offset..).unwrap_or("");
-        let (value, error) = match serde_json::from_str::<serde_json::Value>(body) {
+        let (value, error) = match super::json::parse(body) {
             Ok(v) => (Some(v), None),
             Err(e) => (
                 None,

@@ -120,8 +120,8 @@ const MAX_CONTEXT: usize = 10;
 const MIN_LENGTH_FOR_CONTEXT: usize = MAX_CONTEXT * 2 + 1;
 
 /// Nesting beyond this is not analysed (V8 has no limit; we do not recurse
-/// without bound on untrusted input).
-const MAX_DEPTH: usize = 2000;
+/// without bound on untrusted input): the manifest reader refuses it.
+const MAX_DEPTH: usize = crate::manifest::json::MAX_DEPTH;
 
 struct Parser<'a> {
     s: &'a [u16],

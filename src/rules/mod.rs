@@ -31,6 +31,7 @@ pub mod invalid_json;
 pub mod invalid_package_name;
 pub mod invalid_registry_url;
 pub mod invalid_version;
+pub mod manifest_not_object;
 pub mod misspelled_field;
 pub mod multiple_settings_on_line;
 pub mod not_a_comment;
@@ -177,6 +178,7 @@ pub static ALL: &[&Rule] = &[
     &invalid_package_name::RULE,
     &invalid_registry_url::RULE,
     &invalid_version::RULE,
+    &manifest_not_object::RULE,
     &misspelled_field::RULE,
     &multiple_settings_on_line::RULE,
     &not_a_comment::RULE,

@@ -52,7 +52,7 @@ impl Ctx<'_> {
         help: Option<String>,
     ) -> Option<String> {
         let file = origin.file.as_ref()?;
-        let raw = std::fs::read_to_string(file).ok()?;
+        let raw = String::from_utf8_lossy(&crate::fsread::read_input(file).ok()?).into_owned();
         let masked = crate::secret::mask_source(file, &raw);
         let span = span_of(&masked, origin)?;
         let s = crate::report::human::Report {

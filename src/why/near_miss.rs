@@ -126,7 +126,9 @@ fn candidates(ctx: &Ctx<'_>) -> Vec<Candidate> {
     }
     if let Some(ws) = &ctx.config.workspace {
         let path = ws.join(".npmrc");
-        if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(text) =
+            crate::fsread::read_input(&path).map(|b| String::from_utf8_lossy(&b).into_owned())
+        {
             let decoded = crate::npmrc::decode(&text);
             for o in &decoded.origins {
                 let Some((prefix, suffix)) = o.key.rsplit_once(':') else {

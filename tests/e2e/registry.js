@@ -63,7 +63,7 @@ const credential = (h) => {
   const [scheme, ...rest] = h.split(' ')
   const value = rest.join(' ')
   if (scheme === 'Bearer') {
-    return { kind: 'token', sha: sha8(value) }
+    return { kind: 'token', sha: sha8(value), chars: [...value].length }
   }
   if (scheme === 'Basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8')
@@ -71,6 +71,7 @@ const credential = (h) => {
     return {
       kind: 'basic',
       sha: sha8(value),
+      chars: [...value].length,
       user: i >= 0 ? decoded.slice(0, i) : decoded,
       password_sha: i >= 0 ? sha8(Buffer.from(decoded.slice(i + 1), 'utf8').toString('base64')) : null,
     }

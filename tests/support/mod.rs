@@ -466,7 +466,7 @@ fn diff_at(path: &str, left: &Value, right: &Value, out: &mut Vec<String>) {
                 diff_at(&format!("{path}/{i}"), lv, rv, out);
             }
         }
-        _ if left == right => {}
+        _ if masked_eq(left, right) => {}
         _ => out.push(format!(
             "{}: expected {}, got {}",
             if path.is_empty() { "/" } else { path },
@@ -474,6 +474,35 @@ fn diff_at(path: &str, left: &Value, right: &Value, out: &mut Vec<String>) {
             compact(right)
         )),
     }
+}
+
+/// Whether `got` is `expected` or `expected` with some parts masked: the
+/// output boundary masks every string known to be secret wherever it
+/// appears (also where npm's own code would print it), so a run of `*` in
+/// npmrc-doctor's output stands for any text of npm's.
+pub fn masked_eq(expected: &Value, got: &Value) -> bool {
+    if expected == got {
+        return true;
+    }
+    let (Value::String(e), Value::String(g)) = (expected, got) else {
+        return false;
+    };
+    if !g.contains('*') {
+        return false;
+    }
+    let mut pattern = String::from("^");
+    for (i, part) in g.split('*').enumerate() {
+        if i > 0 && !pattern.ends_with(".*") {
+            pattern.push_str(".*");
+        }
+        pattern.push_str(&regex::escape(part));
+    }
+    pattern.push('$');
+    regex::RegexBuilder::new(&pattern)
+        .dot_matches_new_line(true)
+        .size_limit(1 << 24)
+        .build()
+        .is_ok_and(|re| re.is_match(e))
 }
 
 fn compact(v: &Value) -> String {

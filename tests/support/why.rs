@@ -203,7 +203,7 @@ pub fn compare(oracle: &Value, ours: &Value) -> Vec<String> {
     npmrc_doctor::why::scrub::scrub_json(&mut oracle);
     let mut diffs = Vec::new();
     for ptr in ["/validation/error/code", "/validation/error/message"] {
-        if at(&oracle, ptr) != at(ours, ptr) {
+        if !super::masked_eq(at(&oracle, ptr), at(ours, ptr)) {
             diffs.push(format!(
                 "{ptr}: npm {} / npmrc-doctor {}",
                 at(&oracle, ptr),
@@ -227,7 +227,7 @@ pub fn compare(oracle: &Value, ours: &Value) -> Vec<String> {
         }
         for (i, (x, y)) in a.iter().zip(b).enumerate() {
             for ptr in required {
-                if at(x, ptr) != at(y, ptr) {
+                if !super::masked_eq(at(x, ptr), at(y, ptr)) {
                     diffs.push(format!(
                         "/{list}/{i}{ptr}: npm {} / npmrc-doctor {}",
                         at(x, ptr),
@@ -236,7 +236,7 @@ pub fn compare(oracle: &Value, ours: &Value) -> Vec<String> {
                 }
             }
             for ptr in optional {
-                if y.pointer(ptr).is_some() && at(x, ptr) != at(y, ptr) {
+                if y.pointer(ptr).is_some() && !super::masked_eq(at(x, ptr), at(y, ptr)) {
                     diffs.push(format!(
                         "/{list}/{i}{ptr}: npm {} / npmrc-doctor {}",
                         at(x, ptr),

@@ -1,9 +1,8 @@
 'use strict'
 // Port of src/secret.rs. Must produce byte-identical output:
-//   mask(value)  -> `<known prefix>*** (<N> chars, sha256:<first 8 hex>)`
+//   mask(value)  -> `<known prefix>*** (<N> chars)`
 //   bare `${VAR}` / `${VAR?}` shown as is, "" shown as `""`,
 //   other values: passwords in `scheme://user:pass@host` become `***`.
-const { createHash } = require('node:crypto')
 
 const KNOWN_PREFIXES = [
   'github_pat_', 'npm_', 'npms_', 'glpat-', 'gldt-', 'glcbt-', 'glptt-',
@@ -33,9 +32,6 @@ const isBareEnvReference = (s) => {
   return name.length > 0 && !/[${}?]/.test(name)
 }
 
-const fingerprint = (value) =>
-  createHash('sha256').update(Buffer.from(value, 'utf8')).digest('hex').slice(0, 8)
-
 const mask = (value) => {
   if (value === '') {
     return '""'
@@ -45,7 +41,7 @@ const mask = (value) => {
   }
   const prefix = KNOWN_PREFIXES.find((p) => value.startsWith(p) && value.length > p.length) || ''
   const chars = [...value].length // Unicode code points, like str::chars().count()
-  return `${prefix}*** (${chars} chars, sha256:${fingerprint(value)})`
+  return `${prefix}*** (${chars} chars)`
 }
 
 // char::is_whitespace (Unicode White_Space), which differs from JS \s
@@ -91,4 +87,4 @@ const redactUrlPasswords = (text) => {
 const displayValue = (key, value) =>
   isSecretKey(key) ? mask(value) : redactUrlPasswords(value)
 
-module.exports = { isSecretKey, isBareEnvReference, fingerprint, mask, redactUrlPasswords, displayValue }
+module.exports = { isSecretKey, isBareEnvReference, mask, redactUrlPasswords, displayValue }
