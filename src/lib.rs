@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod env;
+pub mod fix;
 pub mod manifest;
 pub mod npmrc;
 pub mod report;

@@ -372,3 +372,219 @@ fn pre_commit_style_invocation_on_staged_files() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("2 files"), "{stdout}");
 }
+
+/// A project `.npmrc` with a BOM, CRLF, comments, blank lines and four
+/// safe fixes (BOM, overridden line, removed key, missing slash) and one
+/// unsafe one (the literal token).
+const FIXABLE: &str = "\u{feff}# team registry\r\n\r\nregistry=https://r.example.com/npm/\r\nalways-auth=true\r\n\r\n; the real one\r\n//r.example.com/npm/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\r\nregistry=https://r.example.com/npm\r\n";
+const FIXED_SAFE: &str = "# team registry\r\n\r\n\r\n; the real one\r\n//r.example.com/npm/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\r\nregistry=https://r.example.com/npm/\r\n";
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn diff_then_fix_is_lossless_keeps_mode_and_converges() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    let npmrc = sb.write("project/.npmrc", FIXABLE);
+    std::fs::set_permissions(&npmrc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--npm-dir"];
+        let dir = npm_dir(&sb);
+        args.push(&dir);
+        args.extend_from_slice(extra);
+        sb.cmd().args(&args).output().unwrap()
+    };
+
+    // --diff: a unified diff, nothing written, exit 1, no secret
+    let out = check(&["--diff"]);
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{diff}");
+    assert!(
+        diff.starts_with("--- a/.npmrc\n+++ b/.npmrc\n@@ "),
+        "{diff}"
+    );
+    assert!(diff.contains("-always-auth=true\r\n"), "{diff}");
+    assert!(
+        diff.contains("+registry=https://r.example.com/npm/\r\n"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("abcdefghij"),
+        "diff leaks the token:\n{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&npmrc).unwrap(), FIXABLE);
+
+    // --fix: the safe fixes, every other byte kept, the mode kept
+    let out = check(&["--fix", "--format", "concise"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(std::fs::read_to_string(&npmrc).unwrap(), FIXED_SAFE);
+    assert_eq!(mode(&npmrc), 0o600);
+    assert!(
+        stderr.contains(
+            "Fixed 4 findings in 1 file (1 remaining); 1 more fixable with --unsafe-fixes."
+        ),
+        "{stderr}"
+    );
+    // what remains is reported and decides the exit code
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("[hardcoded-token]"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+
+    // a second --fix changes nothing; --diff then exits 0
+    let out = check(&["--fix"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Fixed 0 findings"));
+    assert_eq!(std::fs::read_to_string(&npmrc).unwrap(), FIXED_SAFE);
+    assert_eq!(check(&["--diff"]).status.code(), Some(0));
+
+    // --unsafe-fixes applies the unsafe one too
+    assert_eq!(check(&["--diff", "--unsafe-fixes"]).status.code(), Some(1));
+    check(&["--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        std::fs::read_to_string(&npmrc).unwrap(),
+        FIXED_SAFE.replace("npm_abcdefghijklmnopqrstuvwxyz0123456789", "${NPM_TOKEN}")
+    );
+    assert_eq!(mode(&npmrc), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_through_symlinks_and_touches_user_config_only_with_all_layers() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    let real = sb.write("shared/npmrc", "always-auth=true\nfund=false\n");
+    std::os::unix::fs::symlink(&real, sb.root.join("project/.npmrc")).unwrap();
+    let user = sb.write("home/.npmrc", "always-auth=true\n");
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--fix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        std::fs::symlink_metadata(sb.root.join("project/.npmrc"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "fund=false\n");
+    assert_eq!(
+        std::fs::read_to_string(&user).unwrap(),
+        "always-auth=true\n"
+    );
+    sb.cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--fix", "--all-layers"])
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&user).unwrap(), "");
+}
+
+#[test]
+fn fix_skips_files_npm_does_not_read() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/package.json",
+        "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+    );
+    sb.write(
+        "project/packages/a/package.json",
+        "{\"name\": \"a\", \"version\": \"1.0.0\", \"private\": true}\n",
+    );
+    let ignored = sb.write("project/packages/a/.npmrc", "always-auth=true\n");
+    let template = sb.write("project/.npmrc.ci", "always-auth=true\n");
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm_dir(&sb),
+            "--fix",
+            "--unsafe-fixes",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&ignored).unwrap(),
+        "always-auth=true\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&template).unwrap(),
+        "always-auth=true\n"
+    );
+    assert!(stderr.contains("npm does not read this file"), "{stderr}");
+}
+
+#[test]
+fn package_json_fix_keeps_formatting() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/.npmrc",
+        "@acme:registry=https://npm.pkg.example.com/\n",
+    );
+    let pkg = "{\n\t\"name\": \"@acme/ui\",\n\t\"version\": \"1.0.0\",\n\t\"publishConfig\": {\n\t\t\"access\": \"public\",\n\t\t\"registry\": \"https://other.example.com/\"\n\t}\n}";
+    let path = sb.write("project/package.json", pkg);
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--fix"])
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), pkg, "{out:?}");
+    sb.cmd()
+        .args([
+            "check",
+            "--npm-dir",
+            &npm_dir(&sb),
+            "--fix",
+            "--unsafe-fixes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        pkg.replace("\"registry\"", "\"@acme:registry\"")
+    );
+}
+
+#[test]
+fn json_carries_fix_edits() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write("project/.npmrc", FIXABLE);
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("abcdefghij"), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let diags = doc["diagnostics"].as_array().unwrap();
+    let slash = diags
+        .iter()
+        .find(|d| d["rule"] == "registry-trailing-slash")
+        .unwrap();
+    assert_eq!(slash["fix"]["applicability"], "safe");
+    let edit = &slash["fix"]["edits"][0];
+    let at = FIXABLE.rfind("/npm\r\n").unwrap() + 4;
+    assert_eq!(edit["file"], ".npmrc");
+    assert_eq!(
+        (edit["start"].as_u64(), edit["end"].as_u64()),
+        (Some(at as u64), Some(at as u64))
+    );
+    assert_eq!(edit["replacement"], "/");
+    let token = diags
+        .iter()
+        .find(|d| d["rule"] == "hardcoded-token")
+        .unwrap();
+    assert_eq!(token["fix"]["applicability"], "unsafe");
+    let no_fix = diags
+        .iter()
+        .all(|d| (d["fixable"] == true) == d["fix"].is_object());
+    assert!(no_fix, "{stdout}");
+}

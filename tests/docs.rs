@@ -210,6 +210,7 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
             cache: None,
         },
         settings,
+        overlay: None,
     };
     let result = run(&options, &Env::new(vars, project));
     result

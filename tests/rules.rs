@@ -51,6 +51,7 @@ fn run_case(rule: &str, case_dir: &Path) -> Result<(String, usize), String> {
             cache: None,
         },
         settings,
+        overlay: None,
     };
     let result = run(&options, &env);
     let count = result.diagnostics.iter().filter(|d| d.rule == rule).count();

@@ -15,8 +15,9 @@ use crate::rules;
 use context::{Context, NpmrcDoc, Project, Role};
 use diagnostic::Diagnostic;
 use settings::Settings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +30,9 @@ pub struct CheckOptions {
     pub all_layers: bool,
     pub load: LoadOptions,
     pub settings: Settings,
+    /// Texts that replace the files on disk at these paths (the fixer's
+    /// unsaved state); every reader of the run sees them.
+    pub overlay: Option<Arc<BTreeMap<PathBuf, String>>>,
 }
 
 /// The result of a check run.
@@ -41,6 +45,10 @@ pub struct CheckRun {
     pub files_checked: usize,
     /// Problems that are not findings (a path that does not exist).
     pub errors: Vec<String>,
+    /// Checked files npm reads (as a config layer or a manifest): the
+    /// files `--fix` may write. User, global and builtin files are here
+    /// only with `--all-layers`.
+    pub npm_reads: BTreeSet<PathBuf>,
 }
 
 /// Runs the check.
@@ -48,6 +56,13 @@ pub struct CheckRun {
 pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     let mut run = CheckRun::default();
     let mut options = options.clone();
+    if let Some(overlay) = &options.overlay {
+        let cache = crate::config::load::LoadCache::new();
+        for (path, text) in overlay.iter() {
+            cache.seed(path, text);
+        }
+        options.load.cache = Some(cache);
+    }
     if options.load.cache.is_none() {
         options.load.cache = Some(crate::config::load::LoadCache::new());
     }
@@ -77,7 +92,15 @@ fn check_dir(
     let mut npmrc = Vec::new();
     for path in &files.npmrc {
         let role = role_of(path, dir, config.as_ref());
-        match NpmrcDoc::read(path.clone(), role) {
+        let read = match options.overlay.as_ref().and_then(|o| o.get(path)) {
+            Some(text) => Ok(NpmrcDoc::from_text(
+                path.clone(),
+                role,
+                Arc::new(crate::config::load::config_file_text(text)),
+            )),
+            None => NpmrcDoc::read(path.clone(), role),
+        };
+        match read {
             Ok(doc) => npmrc.push(doc),
             Err(code) => run
                 .errors
@@ -102,7 +125,11 @@ fn check_dir(
     }
     let mut manifests = Vec::new();
     for path in &files.manifests {
-        match Manifest::read(path.clone()) {
+        let read = match options.overlay.as_ref().and_then(|o| o.get(path)) {
+            Some(text) => Ok(Manifest::from_bytes(path.clone(), text.as_bytes())),
+            None => Manifest::read(path.clone()),
+        };
+        match read {
             Ok(m) => manifests.push(m),
             Err(code) => run
                 .errors
@@ -110,6 +137,18 @@ fn check_dir(
         }
     }
     run.files_checked += npmrc.len() + manifests.len();
+    for doc in &npmrc {
+        let readable = match doc.role {
+            Role::Layer(Layer::Project) => true,
+            Role::Layer(_) => options.all_layers,
+            _ => false,
+        };
+        if readable {
+            run.npm_reads.insert(doc.path.clone());
+        }
+    }
+    run.npm_reads
+        .extend(manifests.iter().map(|m| m.path.clone()));
     let project = Project {
         dir: dir.to_path_buf(),
         config,

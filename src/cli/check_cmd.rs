@@ -33,6 +33,15 @@ pub struct CheckArgs {
     /// Also walk into `node_modules` folders.
     #[arg(long)]
     include_node_modules: bool,
+    /// Apply the safe fixes to the files (then report what remains).
+    #[arg(long)]
+    fix: bool,
+    /// Also apply unsafe fixes (they may change what npm does; see each rule's `## Fix safety`).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there are changes.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     #[command(flatten)]
     npm: NpmArgs,
 }
@@ -52,8 +61,19 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
         all_layers: args.all_layers,
         load: args.npm.load_options(),
         settings,
+        overlay: None,
     };
-    let result = run(&options, env);
+    if args.diff {
+        return run_diff(args, &options, env, out);
+    }
+    let result = if args.fix {
+        match run_fix(args, &options, env) {
+            Some(r) => r,
+            None => return super::EXIT_USAGE,
+        }
+    } else {
+        run(&options, env)
+    };
     let color = args.format == Format::Human && super::output::use_color(env);
     if let Err(e) = report::write(args.format, &result, env.cwd(), color, out) {
         super::output::error(&format!("cannot write output: {e}"));
@@ -72,6 +92,100 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
     } else {
         u8::from(failing)
     }
+}
+
+/// `--fix`: fixes in memory, writes the changed files, returns what remains.
+fn run_fix(args: &CheckArgs, options: &CheckOptions, env: &Env) -> Option<crate::check::CheckRun> {
+    let outcome = crate::fix::fix(options, env, args.unsafe_fixes);
+    let mut failed = false;
+    let mut written = 0;
+    for (path, (before, after)) in &outcome.changed {
+        match crate::fix::write_atomic(path, before, after) {
+            Ok(()) => written += 1,
+            Err(e) => {
+                super::output::error(&format!("{}: {e}", path.display()));
+                failed = true;
+            }
+        }
+    }
+    report_skipped(&outcome, env);
+    let remaining = outcome.remaining.diagnostics.len();
+    let hidden = unsafe_hint(args, &outcome.remaining);
+    super::output::status(&format!(
+        "Fixed {} finding{} in {written} file{} ({remaining} remaining){hidden}.",
+        outcome.fixed,
+        plural(outcome.fixed),
+        plural(written),
+    ));
+    if failed {
+        None
+    } else {
+        Some(outcome.remaining)
+    }
+}
+
+/// `--diff`: prints what `--fix` would change; 1 when something would.
+fn run_diff(args: &CheckArgs, options: &CheckOptions, env: &Env, out: &mut dyn Write) -> u8 {
+    let outcome = crate::fix::fix(options, env, args.unsafe_fixes);
+    for (path, (before, after)) in &outcome.changed {
+        let shown = report::display_path(path, env.cwd());
+        if out
+            .write_all(crate::fix::diff(path, &shown, before, after).as_bytes())
+            .is_err()
+        {
+            return super::EXIT_USAGE;
+        }
+    }
+    report_skipped(&outcome, env);
+    let hidden = unsafe_hint(args, &outcome.remaining);
+    super::output::status(&format!(
+        "Would fix {} finding{} in {} file{}{hidden}.",
+        outcome.fixed,
+        plural(outcome.fixed),
+        outcome.changed.len(),
+        plural(outcome.changed.len()),
+    ));
+    u8::from(!outcome.changed.is_empty())
+}
+
+fn report_skipped(outcome: &crate::fix::Outcome, env: &Env) {
+    if !outcome.converged {
+        super::output::error(&format!(
+            "fixes kept changing the files after {} passes; stopped (please report this)",
+            crate::fix::MAX_PASSES
+        ));
+    }
+    for (path, why) in &outcome.skipped {
+        if outcome.changed.contains_key(path) {
+            continue;
+        }
+        super::output::status(&format!("{}: {why}", report::display_path(path, env.cwd())));
+    }
+}
+
+/// `, N more with --unsafe-fixes` when unsafe fixes were held back.
+fn unsafe_hint(args: &CheckArgs, remaining: &crate::check::CheckRun) -> String {
+    if args.unsafe_fixes {
+        return String::new();
+    }
+    let n = remaining
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| !crate::fix::wanted(f, false))
+        })
+        .count();
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {n} more fixable with --unsafe-fixes")
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn load_settings(args: &CheckArgs, env: &Env) -> Result<Settings, String> {

@@ -57,3 +57,9 @@ pub fn error(message: &str) {
 pub fn use_color(env: &crate::env::Env) -> bool {
     env.var("NO_COLOR").is_none_or(str::is_empty) && std::io::stdout().is_terminal()
 }
+
+/// Prints a status line (not a result) on stderr.
+pub fn status(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{message}");
+}

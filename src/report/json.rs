@@ -42,6 +42,7 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
                 "help": d.help,
                 "note": d.note,
                 "fixable": d.fix.is_some(),
+                "fix": fix_json(run, d, cwd),
             })
         })
         .collect();
@@ -53,6 +54,33 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
+}
+
+/// `{"applicability","title","edits":[{"file","start","end","replacement"}]}`
+/// (byte offsets; secrets in replacements masked), or `null`.
+fn fix_json(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> serde_json::Value {
+    let Some(fix) = &d.fix else {
+        return serde_json::Value::Null;
+    };
+    let edits: Vec<serde_json::Value> = crate::fix::masked_edits(d, &run.sources)
+        .into_iter()
+        .map(|e| {
+            json!({
+                "file": display_path(&e.file, cwd),
+                "start": e.span.start,
+                "end": e.span.end,
+                "replacement": e.replacement,
+            })
+        })
+        .collect();
+    json!({
+        "applicability": match fix.applicability {
+            crate::check::diagnostic::Applicability::Safe => "safe",
+            crate::check::diagnostic::Applicability::Unsafe => "unsafe",
+        },
+        "title": crate::util::printable(&fix.title),
+        "edits": edits,
+    })
 }
 
 /// GitHub Actions workflow commands.
