@@ -588,3 +588,66 @@ fn json_carries_fix_edits() {
         .all(|d| (d["fixable"] == true) == d["fix"].is_object());
     assert!(no_fix, "{stdout}");
 }
+
+/// Runs `why ARGS` and returns (exit code, stdout).
+fn why_run(sb: &Sandbox, args: &[&str]) -> (i32, String) {
+    let out = sb
+        .cmd()
+        .arg("why")
+        .args(args)
+        .args(["--npm-dir", &npm_dir(sb)])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn why_without_anything_to_explain_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let (code, stdout) = why_run(&sb, &[]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.is_empty(), "{stdout}");
+}
+
+#[test]
+fn why_verdict_last_line_json_ok_and_exit_code_agree() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write("project/.npmrc", "registry=http://127.0.0.1:9/\n");
+    // a private project package: npm refuses to publish it, not a problem
+    let (code, human) = why_run(&sb, &[]);
+    assert_eq!(code, 0, "{human}");
+    assert!(human.contains("npm refuses: private (EPRIVATE)"), "{human}");
+    assert!(
+        human
+            .trim_end()
+            .ends_with("✔ every request carries the credential it needs")
+    );
+    // asked about publishing: ENEEDAUTH (no credential) counts everywhere
+    let (code, human) = why_run(&sb, &["--publish"]);
+    assert_eq!(code, 1, "{human}");
+    assert!(
+        human.contains("- npm publish @acme/app@1.0.0: ENEEDAUTH"),
+        "{human}"
+    );
+    let (code, json) = why_run(&sb, &["--publish", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["problems"][0], "npm publish @acme/app@1.0.0: ENEEDAUTH");
+    // a log with a failing request: the failure is a problem in every form
+    let log = sb.write(
+        "npm.log",
+        "12 http fetch GET 401 http://127.0.0.1:9/@acme%2fui 5ms (cache skip)\n20 error code E401\n",
+    );
+    let log = log.display().to_string();
+    let (code, human) = why_run(&sb, &["--log", &log]);
+    assert_eq!(code, 1, "{human}");
+    assert!(human.contains("✘ 1 problem"), "{human}");
+    let (code, json) = why_run(&sb, &["--log", &log, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((code, &doc["ok"]), (1, &serde_json::Value::Bool(false)));
+}

@@ -32,6 +32,10 @@ pub struct WhyArgs {
     /// output (`-` for stdin).
     #[arg(long = "log", value_name = "FILE")]
     log: Option<PathBuf>,
+    /// Ask about `npm publish` too: every package's publish verdict
+    /// counts (by default only the project's own, non-private package's).
+    #[arg(long)]
+    publish: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: WhyFormat,
@@ -50,6 +54,7 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
     let mut input = WhyInput {
         specs: args.specs.clone(),
         urls: args.urls.clone(),
+        publish: args.publish,
     };
     let parsed_log = match &args.log {
         Some(path) => match read_log(path) {
@@ -77,16 +82,17 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         },
         None => None,
     };
-    let why = explain(&config, &validation, env, &input);
-    let diagnosis = parsed_log.as_ref().map(|l| log::diagnose(l, &why, &config));
+    let mut why = explain(&config, &validation, env, &input);
+    if why.packages.is_empty() && why.urls.is_empty() && parsed_log.is_none() {
+        super::output::error(
+            "nothing to explain: give a SPEC, --url URL or --log FILE, or run in a directory with a package.json that has a name",
+        );
+        return super::EXIT_USAGE;
+    }
+    why.log = parsed_log.as_ref().map(|l| log::diagnose(l, &why, &config));
     let result = match args.format {
         WhyFormat::Json => {
-            let mut doc = report::to_json(&why);
-            if let (Some(d), Some(o)) = (&diagnosis, doc.as_object_mut()) {
-                let mut l = log::diagnosis_json(d);
-                crate::why::scrub::scrub_json(&mut l);
-                o.insert("log".into(), l);
-            }
+            let doc = report::to_json(&why);
             serde_json::to_string_pretty(&doc)
                 .map_err(std::io::Error::other)
                 .and_then(|t| writeln!(out, "{t}"))
@@ -94,28 +100,26 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         WhyFormat::Human => {
             let color = super::output::use_color(env);
             let mut buf = Vec::new();
-            report::write_human(&why, diagnosis.as_ref(), &config.cwd, color, &mut buf).and_then(
-                |()| {
-                    let text = String::from_utf8_lossy(&buf);
-                    let text = crate::why::scrub::scrub(&text);
-                    // snippets are already control-free; without colour no
-                    // escape sequence of ours is in the text either
-                    let text = if color {
-                        text
-                    } else {
-                        crate::util::printable(&text).into_owned()
-                    };
-                    out.write_all(text.as_bytes())
-                },
-            )
+            report::write_human(&why, &config.cwd, color, &mut buf).and_then(|()| {
+                let text = String::from_utf8_lossy(&buf);
+                let text = crate::why::scrub::scrub(&text);
+                // snippets are already control-free; without colour no
+                // escape sequence of ours is in the text either
+                let text = if color {
+                    text
+                } else {
+                    crate::util::printable(&text).into_owned()
+                };
+                out.write_all(text.as_bytes())
+            })
         }
     };
     if let Err(e) = result {
         super::output::error(&format!("cannot write output: {e}"));
         return super::EXIT_USAGE;
     }
-    let log_ok = diagnosis.as_ref().is_none_or(|d| d.failures.is_empty());
-    u8::from(!(why.is_ok() && log_ok))
+    // the verdict: the same list as the last line and the JSON `ok`
+    u8::from(!why.is_ok())
 }
 
 fn read_log(path: &std::path::Path) -> std::io::Result<String> {

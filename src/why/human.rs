@@ -3,9 +3,8 @@
 //! involved (secrets masked), and the diagnosis of a log.
 
 use super::credential::{AuthView, KeySource};
-use super::log::Diagnosis;
 use super::near_miss::NearMiss;
-use super::{PackageWhy, Request, Source, UrlWhy, WhyReport};
+use super::{PackageWhy, Request, UrlWhy, WhyReport};
 use crate::auth::Kind;
 use crate::config::Origin;
 use crate::report::display_path;
@@ -178,7 +177,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn package(&self, out: &mut dyn Write, p: &PackageWhy) -> std::io::Result<()> {
+    fn package(&self, out: &mut dyn Write, p: &PackageWhy, asked: bool) -> std::io::Result<()> {
         writeln!(out, "{} ({})", p.spec, p.source.name())?;
         if let Some(e) = &p.error {
             writeln!(
@@ -219,11 +218,20 @@ impl Ctx<'_> {
             };
             self.request(out, "tarball", &t.request, &extra)?;
         }
-        // a dependency's publish verdict is not the user's concern
-        let publish = p
-            .publish
-            .as_ref()
-            .filter(|_| p.source != Source::Dependency);
+        // the publish verdict is shown where it counts (the verdict of
+        // `WhyReport::problems`); a private project package is only noted
+        let publish = p.publish.as_ref().filter(|_| p.publish_counts(asked));
+        if publish.is_none()
+            && p.publish
+                .as_ref()
+                .is_some_and(|pb| pb.private && pb.project)
+        {
+            writeln!(
+                out,
+                "  {:<10} · npm refuses: private (EPRIVATE); `why --publish` explains a publish anyway",
+                "publish"
+            )?;
+        }
         if let Some(pb) = publish {
             let reg = pb.registry.as_deref().unwrap_or("?");
             let pc = if pb.publish_config {
@@ -259,6 +267,9 @@ impl Ctx<'_> {
             if let Some(w) = &pb.warning {
                 writeln!(out, "  {:<10} ! {w}", "")?;
             }
+            if let Some(vc) = &pb.version_check {
+                self.request(out, "", vc, "  (version check; npm ignores its errors)")?;
+            }
             if let Some(put) = &pb.put {
                 self.request(out, "", put, "")?;
             }
@@ -285,7 +296,6 @@ impl Ctx<'_> {
 /// Write errors.
 pub fn write_human(
     why: &WhyReport,
-    diagnosis: Option<&Diagnosis>,
     cwd: &Path,
     color: bool,
     out: &mut dyn Write,
@@ -312,14 +322,14 @@ pub fn write_human(
         )?;
     }
     for p in &why.packages {
-        ctx.package(out, p)?;
+        ctx.package(out, p, why.publish_asked)?;
         writeln!(out)?;
     }
     for u in &why.urls {
         ctx.url(out, u)?;
         writeln!(out)?;
     }
-    if let Some(d) = diagnosis {
+    if let Some(d) = &why.log {
         if d.failures.is_empty() {
             writeln!(out, "The log shows no failing request.")?;
         }

@@ -161,6 +161,25 @@ pub struct WhyReport {
     pub urls: Vec<UrlWhy>,
     /// npm's own config warnings worth repeating (ignored workspace config).
     pub notes: Vec<String>,
+    /// The user asked about publishing (`why --publish`): every publish
+    /// verdict counts, a private package's `EPRIVATE` included.
+    pub publish_asked: bool,
+    /// The diagnosis of `--log`, when given: its failures are problems.
+    pub log: Option<log::Diagnosis>,
+}
+
+impl PackageWhy {
+    /// Whether this package's `npm publish` verdict is part of the answer:
+    /// never for a dependency; with `--publish` for the project's package
+    /// and every spec; otherwise for the project's own package unless it
+    /// is private (`why` then only notes that npm refuses it).
+    #[must_use]
+    pub fn publish_counts(&self, asked: bool) -> bool {
+        let Some(p) = &self.publish else {
+            return false;
+        };
+        self.source != Source::Dependency && (asked || (p.project && !p.private))
+    }
 }
 
 impl WhyReport {
@@ -171,11 +190,12 @@ impl WhyReport {
         self.problems().is_empty()
     }
 
-    /// What is wrong, one line each: a validation error, a request error, a
-    /// credential that reads an unset `${VAR}`, a near miss of a request
-    /// without credential, and `npm publish` of the project's own package
-    /// failing (a publish verdict counts for the project's own package only:
-    /// `why lodash` explains installs, not whether you may publish lodash).
+    /// What is wrong, one line each: the one list the last line of the
+    /// human report, the JSON `ok` and the exit code are computed from.
+    /// A validation error, a request error, a credential that reads an
+    /// unset `${VAR}`, a near miss of a request without credential, a
+    /// publish failure (when [`PackageWhy::publish_counts`]) and every
+    /// failing request of `--log`.
     #[must_use]
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -185,47 +205,39 @@ impl WhyReport {
                 v.code.as_deref().unwrap_or("config error")
             ));
         }
-        let req = |what: &str, r: &Request, out: &mut Vec<String>| {
-            if let Some(e) = &r.error {
-                out.push(format!(
-                    "{what}: {}",
-                    e.code.as_deref().unwrap_or(&e.message)
-                ));
-            } else if let Some(s) = r.auth.as_ref().filter(|a| a.env_unset()) {
-                let name = s
-                    .source
-                    .as_ref()
-                    .and_then(|x| x.env.as_ref())
-                    .map_or("", |e| e.name.as_str());
-                out.push(format!("{what}: sends the literal ${{{name}}} (unset)"));
-            }
-        };
         for p in &self.packages {
             if let Some(e) = &p.error {
                 out.push(format!("{}: {}", p.spec, e.message));
                 continue;
             }
-            let own = p.source == Source::Project || p.publish.as_ref().is_some_and(|x| x.project);
             if let Some(r) = &p.packument {
-                req(&format!("{} packument", p.spec), r, &mut out);
+                request_problem(&format!("{} packument", p.spec), r, &mut out);
             }
             if let Some(t) = &p.tarball {
-                req(&format!("{} tarball", p.spec), &t.request, &mut out);
+                request_problem(&format!("{} tarball", p.spec), &t.request, &mut out);
             }
+            let publish = p.publish_counts(self.publish_asked);
             if let Some(e) = p
                 .publish
                 .as_ref()
                 .and_then(|x| x.error.as_ref())
-                .filter(|_| own)
+                .filter(|_| publish)
             {
                 out.push(format!(
                     "npm publish {}: {}",
                     p.spec,
                     e.code.as_deref().unwrap_or(&e.message)
                 ));
+            } else if let Some(put) = p
+                .publish
+                .as_ref()
+                .and_then(|x| x.put.as_ref())
+                .filter(|_| publish)
+            {
+                request_problem(&format!("npm publish {} PUT", p.spec), put, &mut out);
             }
             for n in &p.near_misses {
-                if n.request != "publish" || own {
+                if n.request != "publish" || publish {
                     out.push(format!(
                         "{} {}: near miss {} ({})",
                         p.spec,
@@ -237,7 +249,7 @@ impl WhyReport {
             }
         }
         for u in &self.urls {
-            req(&u.input, &u.request, &mut out);
+            request_problem(&u.input, &u.request, &mut out);
             for n in &u.near_misses {
                 out.push(format!(
                     "{}: near miss {} ({})",
@@ -247,7 +259,40 @@ impl WhyReport {
                 ));
             }
         }
+        if let Some(d) = &self.log {
+            for f in &d.failures {
+                let x = &f.failure;
+                let what = x
+                    .code
+                    .clone()
+                    .or_else(|| x.status.map(|s| format!("E{s}")))
+                    .unwrap_or_else(|| "error".into());
+                let req = match (&x.method, &x.url) {
+                    (Some(m), Some(u)) => format!(" on {m} {u}"),
+                    (None, Some(u)) => format!(" for {u}"),
+                    _ => String::new(),
+                };
+                out.push(format!("the log shows npm failing: {what}{req}"));
+            }
+        }
         out
+    }
+}
+
+/// A request's own problem: npm throws, or sends the literal `${VAR}`.
+fn request_problem(what: &str, r: &Request, out: &mut Vec<String>) {
+    if let Some(e) = &r.error {
+        out.push(format!(
+            "{what}: {}",
+            e.code.as_deref().unwrap_or(&e.message)
+        ));
+    } else if let Some(s) = r.auth.as_ref().filter(|a| a.env_unset()) {
+        let name = s
+            .source
+            .as_ref()
+            .and_then(|x| x.env.as_ref())
+            .map_or("", |e| e.name.as_str());
+        out.push(format!("{what}: sends the literal ${{{name}}} (unset)"));
     }
 }
 
@@ -258,6 +303,8 @@ pub struct WhyInput {
     pub specs: Vec<String>,
     /// Extra URLs to explain (`--url`).
     pub urls: Vec<String>,
+    /// `--publish`: the user asks about publishing.
+    pub publish: bool,
 }
 
 /// Shared context of one `why` run.
@@ -324,6 +371,8 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         packages,
         urls,
         notes,
+        publish_asked: input.publish,
+        log: None,
     }
 }
 

@@ -31,6 +31,23 @@ pub struct PublishView {
     pub ignored_publish_config_registry: Option<String>,
     /// `--dry-run`: the pre-check only warns.
     pub warning: Option<String>,
+    /// The project's package.json says `"private"` (JS truthy): npm
+    /// refuses to publish it (`EPRIVATE`), after the pre-check and the
+    /// version check.
+    pub private: bool,
+    /// The version check GET npm makes before the PUT (not with
+    /// `--force`): `pacote.packument(name@version)` with npm's flat options
+    /// and `registry` set to the publish registry. npm ignores its errors.
+    pub version_check: Option<Request>,
+}
+
+/// libnpmpublish's `EPRIVATE` error, verbatim.
+#[must_use]
+pub fn eprivate() -> ErrorInfo {
+    ErrorInfo::new(
+        "EPRIVATE",
+        "This package has been marked as private\nRemove the 'private' field from the package.json to publish it.",
+    )
 }
 
 /// `config.get(key)` after `validate()` removed the invalid values.
@@ -112,6 +129,8 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         publish_config: false,
         ignored_publish_config_registry: None,
         warning: None,
+        private: false,
+        version_check: None,
     };
     let project = ctx
         .project
@@ -128,6 +147,9 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         None => (version.to_string(), None),
     };
     view.project = project.is_some();
+    view.private = project
+        .and_then(|p| p.get("private"))
+        .is_some_and(crate::rules::support_manifest::json_truthy);
     view.publish_config = pubcfg.is_some();
     let overrides = pubcfg.map_or_else(Overrides::new, |c| publish_config_overrides(ctx.config, c));
     let pkg_json: Option<PathBuf> = pubcfg.map(|_| ctx.config.cwd.join("package.json"));
@@ -143,6 +165,24 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
             return view;
         }
     };
+    // lib/commands/publish.js: a prerelease needs --tag (not with --force),
+    // before any request
+    let pubcfg_tag = pubcfg
+        .and_then(|c| c.get("tag"))
+        .is_some_and(crate::rules::support_manifest::json_truthy);
+    let default_tag = ctx.config.find("tag").is_none_or(|l| l == Layer::Default) && !pubcfg_tag;
+    if view.project
+        && default_tag
+        && !base.truthy("force")
+        && crate::spec::semver::parse(&version, false).is_some_and(|v| !v.prerelease.is_empty())
+    {
+        view.error = Some(ErrorInfo {
+            code: None,
+            message: "You must specify a tag using --tag when publishing a prerelease version."
+                .into(),
+        });
+        return view;
+    }
     let (registry, key) = pick_registry(spec.scope.as_deref(), &opts);
     if let Some(Value::Str(r)) = overrides.get("registry") {
         if key.as_deref().is_some_and(|k| k != "registry") && *r != registry {
@@ -166,6 +206,15 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         }
         Ok(_) => {}
     }
+    let dry_run = opts.truthy("dry-run");
+    if view.error.is_none() && !base.truthy("force") {
+        view.version_check = Some(version_check(ctx, &spec, &registry));
+    }
+    // libnpmpublish refuses a private package before anything else (not
+    // reached with --dry-run, which skips libnpmpublish)
+    if view.private && view.error.is_none() && !dry_run {
+        view.error = Some(eprivate());
+    }
     // libnpmpublish: EUNSCOPED before any request
     let restricted = matches!(opts.value("access"), Value::Str(a) if a == "restricted");
     if spec.scope.is_none() && restricted {
@@ -180,6 +229,18 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
     }
     view.registry = Some(registry);
     view
+}
+
+/// npm's `#registryVersions`: the packument GET of `name@version` with
+/// `npm.flatOptions` (no publishConfig) and `registry` = the publish
+/// registry; pacote picks the registry again from those options.
+fn version_check(ctx: &Ctx<'_>, spec: &crate::spec::npa::PackageArg, registry: &str) -> Request {
+    let mut o = Overrides::new();
+    o.insert("registry".into(), Value::Str(registry.to_string()));
+    let base = ctx.flat();
+    let opts = base.with(&o);
+    let (reg, _) = pick_registry(spec.scope.as_deref(), &opts);
+    super::registry::packument(ctx, &opts, spec, &reg)
 }
 
 fn put_request(

@@ -88,6 +88,8 @@ fn publish_json(p: Option<&PublishView>) -> J {
         "publish_config": p.publish_config,
         "ignored_publish_config_registry": p.ignored_publish_config_registry,
         "warning": p.warning,
+        "private": p.private,
+        "version_check": p.version_check.as_ref().map_or(J::Null, |r| request_json(Some(r))),
     })
 }
 
@@ -138,12 +140,17 @@ pub fn to_json(r: &WhyReport) -> J {
 }
 
 fn document(r: &WhyReport) -> J {
-    json!({
+    let mut doc = json!({
         "schema": 1,
         "validation": {"error": error_json(r.validation.as_ref())},
         "packages": r.packages.iter().map(package_json).collect::<Vec<_>>(),
         "urls": r.urls.iter().map(url_json).collect::<Vec<_>>(),
         "notes": r.notes,
         "ok": r.is_ok(),
-    })
+        "problems": r.problems(),
+    });
+    if let (Some(d), Some(o)) = (&r.log, doc.as_object_mut()) {
+        o.insert("log".into(), super::log::diagnosis_json(d));
+    }
+    doc
 }

@@ -58,6 +58,7 @@ fn why(f: &Fixture, specs: &[&str], urls: &[&str]) -> WhyReport {
         &WhyInput {
             specs: specs.iter().map(|s| (*s).to_string()).collect(),
             urls: urls.iter().map(|s| (*s).to_string()).collect(),
+            publish: false,
         },
     )
 }
@@ -244,4 +245,68 @@ fn relative_url_is_taken_from_the_registry() {
         Some("https://r.example/npm/-/whoami")
     );
     assert!(r.urls[0].request.has_credential());
+}
+
+fn why_publish(f: &Fixture, specs: &[&str], publish: bool) -> WhyReport {
+    explain(
+        &f.config,
+        &f.validation,
+        &f.env,
+        &WhyInput {
+            specs: specs.iter().map(|s| (*s).to_string()).collect(),
+            urls: Vec::new(),
+            publish,
+        },
+    )
+}
+
+#[test]
+fn private_project_publish_counts_only_when_asked() {
+    let token = "//r.example/:_authToken=npm_FAKEfixtureTOKENnpm00000000000000000\n";
+    let f = fixture(
+        &format!("registry=https://r.example/\n{token}"),
+        Some(r#"{"name":"app","version":"1.0.0","private":true}"#),
+    );
+    let r = why_publish(&f, &[], false);
+    let p = &r.packages[0];
+    let pb = p.publish.as_ref().unwrap();
+    assert!(pb.private);
+    // npm: pre-check passes, the version check GET is sent, then EPRIVATE
+    assert_eq!(
+        pb.error.as_ref().and_then(|e| e.code.as_deref()),
+        Some("EPRIVATE")
+    );
+    assert_eq!(
+        pb.version_check.as_ref().and_then(|v| v.url.as_deref()),
+        Some("https://r.example/app")
+    );
+    assert!(!p.publish_counts(false));
+    assert!(r.is_ok(), "{:?}", r.problems());
+    let asked = why_publish(&f, &[], true);
+    assert_eq!(asked.problems(), vec!["npm publish app@1.0.0: EPRIVATE"]);
+}
+
+#[test]
+fn eneedauth_comes_before_eprivate_and_dry_run_skips_both() {
+    let f = fixture(
+        "registry=https://r.example/\n",
+        Some(r#"{"name":"app","version":"1.0.0","private":"yes"}"#),
+    );
+    let r = why_publish(&f, &[], true);
+    let pb = r.packages[0].publish.as_ref().unwrap();
+    assert_eq!(
+        pb.error.as_ref().and_then(|e| e.code.as_deref()),
+        Some("ENEEDAUTH")
+    );
+    // no version check after the pre-check failed
+    assert!(pb.version_check.is_none());
+}
+
+#[test]
+fn a_spec_publish_counts_only_with_publish() {
+    let f = fixture("registry=https://r.example/\n", None);
+    let r = why_publish(&f, &["lodash"], false);
+    assert!(r.is_ok(), "{:?}", r.problems());
+    let r = why_publish(&f, &["lodash"], true);
+    assert_eq!(r.problems(), vec!["npm publish lodash: ENEEDAUTH"]);
 }
