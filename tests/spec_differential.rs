@@ -105,6 +105,7 @@ fn answer(q: &Value) -> Value {
     let loose = q["loose"].as_bool().unwrap_or(false);
     match s("op") {
         "valid" => opt(semver::valid(s("input"), loose).as_deref()),
+        "clean" => opt(semver::clean(s("input"), loose).as_deref()),
         "validRange" => opt(semver::valid_range(s("input"), loose).as_deref()),
         "satisfies" => json!(semver::satisfies(s("version"), s("range"), loose)),
         "name" => {
@@ -213,10 +214,27 @@ fn semver_valid_and_valid_range_match_node() {
         .map(|s| (*s).to_string())
         .collect();
     versions.extend(generated_versions(250));
+    // versions npm rewrites on publish (`version-rewritten`)
+    versions.extend(
+        [
+            "2.031.10",
+            "v1.0.0",
+            "=1.0.0",
+            "=v1.0.0",
+            "v=1.0.0",
+            " 1.0.0 ",
+            "1.0.0+build.1",
+            "1.0.0-beta.01",
+            "vv1.2.3",
+            "01.2.3",
+        ]
+        .map(str::to_string),
+    );
     versions.extend(ranges.iter().cloned());
     let mut reqs = semver_requests(&ranges, "validRange");
     reqs.extend(semver_requests(&versions, "valid"));
-    check("semver valid/validRange", &reqs);
+    reqs.extend(semver_requests(&versions, "clean"));
+    check("semver valid/validRange/clean", &reqs);
 }
 
 #[test]

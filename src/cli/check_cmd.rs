@@ -5,7 +5,7 @@ use crate::check::diagnostic::Severity;
 use crate::check::settings::Settings;
 use crate::check::{CheckOptions, run};
 use crate::env::Env;
-use crate::report::{self, Format};
+use crate::report::{self, Format, FormatSpec};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -15,9 +15,16 @@ pub struct CheckArgs {
     /// Files or folders to check (default: the project at the working directory).
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    /// Output format: human, json, github, concise, sarif, gitlab or junit;
+    /// `FORMAT=PATH` writes that format to a file. Repeatable: one run can
+    /// feed the terminal and several reports (`--format human --format
+    /// sarif=npmrc-doctor.sarif`); with only `FORMAT=PATH` formats, the
+    /// terminal gets `human`.
+    #[arg(long, value_name = "FORMAT[=PATH]")]
+    format: Vec<FormatSpec>,
+    /// Write the format that has no `=PATH` to this file instead of stdout.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
     /// Set a rule's level: `--rule NAME=off|info|warn|error` (repeatable).
     #[arg(long = "rule", value_name = "NAME=LEVEL")]
     rules: Vec<String>,
@@ -63,6 +70,13 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
         settings,
         overlay: None,
     };
+    let (terminal, files) = match targets(args, env) {
+        Ok(t) => t,
+        Err(e) => {
+            super::output::error(&e);
+            return super::EXIT_USAGE;
+        }
+    };
     if args.diff {
         return run_diff(args, &options, env, out);
     }
@@ -74,12 +88,24 @@ pub fn run_check(args: &CheckArgs, env: &Env, out: &mut dyn Write) -> u8 {
     } else {
         run(&options, env)
     };
-    let color = args.format == Format::Human && super::output::use_color(env);
-    if let Err(e) = report::write(args.format, &result, env.cwd(), color, out) {
-        super::output::error(&format!("cannot write output: {e}"));
-        return super::EXIT_USAGE;
+    for (format, path) in &files {
+        if let Err(e) = write_file(*format, &result, env, path) {
+            super::output::error(&format!(
+                "cannot write the {} report to {}: {e}",
+                format.name(),
+                path.display()
+            ));
+            return super::EXIT_USAGE;
+        }
     }
-    if args.format != Format::Human && args.format != Format::Json {
+    if let Some(terminal) = terminal {
+        let color = terminal == Format::Human && super::output::use_color(env);
+        if let Err(e) = report::write(terminal, &result, env.cwd(), color, out) {
+            super::output::error(&format!("cannot write output: {e}"));
+            return super::EXIT_USAGE;
+        }
+    }
+    if !terminal.is_some_and(Format::reports_errors) {
         for e in &result.errors {
             super::output::error(e);
         }
@@ -186,6 +212,74 @@ fn unsafe_hint(args: &CheckArgs, remaining: &crate::check::CheckRun) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// Formats to stdout (exactly one) and to files, from `--format` and
+/// `--output-file`. A relative `PATH` is relative to the working directory
+/// (`-C` included). `--output-file` sends the stdout format to that file
+/// (then stdout gets nothing).
+type Targets = (Option<Format>, Vec<(Format, PathBuf)>);
+
+fn targets(args: &CheckArgs, env: &Env) -> Result<Targets, String> {
+    let resolve = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            env.cwd().join(p)
+        }
+    };
+    let unpathed: Vec<Format> = args
+        .format
+        .iter()
+        .filter(|s| s.path.is_none())
+        .map(|s| s.format)
+        .collect();
+    if unpathed.len() > 1 {
+        return Err(format!(
+            "only one --format can go to stdout, got {}; write the others to files with FORMAT=PATH",
+            unpathed
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    }
+    let mut files: Vec<(Format, PathBuf)> = args
+        .format
+        .iter()
+        .filter_map(|s| s.path.as_ref().map(|p| (s.format, resolve(p))))
+        .collect();
+    let terminal = unpathed.first().copied().unwrap_or(Format::Human);
+    let terminal = match &args.output_file {
+        Some(p) => {
+            if unpathed.is_empty() && !args.format.is_empty() {
+                return Err(
+                    "--output-file names the file for the --format without `=PATH`, and every --format has one"
+                        .to_string(),
+                );
+            }
+            files.push((terminal, resolve(p)));
+            None
+        }
+        None => Some(terminal),
+    };
+    for (i, (_, a)) in files.iter().enumerate() {
+        if files[..i].iter().any(|(_, b)| b == a) {
+            return Err(format!("two --format reports would go to {}", a.display()));
+        }
+    }
+    Ok((terminal, files))
+}
+
+fn write_file(
+    format: Format,
+    run: &crate::check::CheckRun,
+    env: &Env,
+    path: &std::path::Path,
+) -> std::io::Result<()> {
+    let mut buf: Vec<u8> = Vec::new();
+    report::write(format, run, env.cwd(), false, &mut buf)?;
+    std::fs::write(path, buf)
 }
 
 fn load_settings(args: &CheckArgs, env: &Env) -> Result<Settings, String> {

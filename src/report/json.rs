@@ -83,11 +83,13 @@ fn fix_json(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> serde_json::Value {
     })
 }
 
-/// GitHub Actions workflow commands.
+/// GitHub Actions workflow commands; paths relative to the repository
+/// root, as GitHub resolves them.
 ///
 /// # Errors
 /// Write errors.
 pub fn write_github(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    let root = super::ci::repo_root(cwd);
     for d in &run.diagnostics {
         let ((line, col), (end_line, end_col)) = positions(run, d);
         let level = match d.severity {
@@ -95,7 +97,7 @@ pub fn write_github(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io:
             Severity::Warn => "warning",
             Severity::Info => "notice",
         };
-        let file = display_path(&d.primary.location.file, cwd);
+        let file = super::ci::ReportPath::new(&d.primary.location.file, &root).text();
         let position = if line == end_line {
             format!("line={line},col={col},endLine={end_line},endColumn={end_col}")
         } else {

@@ -10,6 +10,7 @@ pub mod auth_key_shape;
 pub mod auth_key_trailing_slash;
 pub mod credentials_in_url;
 pub mod default_port;
+pub mod deprecated_key;
 pub mod duplicate_json_key;
 pub mod duplicate_key;
 pub mod empty_credential;
@@ -32,6 +33,7 @@ pub mod not_a_comment;
 pub mod orphan_credential;
 pub mod package_json_too_large;
 pub mod password_not_base64;
+pub mod private_not_boolean;
 pub mod publish_auth_mismatch;
 pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
@@ -45,8 +47,10 @@ pub mod support;
 pub mod support_auth;
 pub mod support_manifest;
 pub mod support_npmrc;
+pub mod tag_is_semver_range;
 pub mod top_level_auth;
 pub mod unknown_key;
+pub mod version_rewritten;
 pub mod workspace_npmrc_ignored;
 
 /// What kind of problem a rule finds.
@@ -143,6 +147,7 @@ pub static ALL: &[&Rule] = &[
     &auth_key_trailing_slash::RULE,
     &credentials_in_url::RULE,
     &default_port::RULE,
+    &deprecated_key::RULE,
     &duplicate_json_key::RULE,
     &duplicate_key::RULE,
     &empty_credential::RULE,
@@ -165,6 +170,7 @@ pub static ALL: &[&Rule] = &[
     &orphan_credential::RULE,
     &package_json_too_large::RULE,
     &password_not_base64::RULE,
+    &private_not_boolean::RULE,
     &publish_auth_mismatch::RULE,
     &publish_config_registry_ignored::RULE,
     &registry_trailing_slash::RULE,
@@ -174,8 +180,10 @@ pub static ALL: &[&Rule] = &[
     &scope_not_lowercase::RULE,
     &scoped_publish_access::RULE,
     &section_header::RULE,
+    &tag_is_semver_range::RULE,
     &top_level_auth::RULE,
     &unknown_key::RULE,
+    &version_rewritten::RULE,
     &workspace_npmrc_ignored::RULE,
 ];
 

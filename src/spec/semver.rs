@@ -494,6 +494,14 @@ pub fn valid(version: &str, loose: bool) -> Option<String> {
     parse(version, loose).map(|v| v.to_string())
 }
 
+/// `semver.clean(v, loose)`: trims, drops leading `=`/`v`, parses; what
+/// npm publishes for a `version` (build metadata dropped).
+#[must_use]
+pub fn clean(version: &str, loose: bool) -> Option<String> {
+    let t = js_trim(version).trim_start_matches(['=', 'v']);
+    valid(t, loose)
+}
+
 fn compare_ids(a: &Identifier, b: &Identifier) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let numeric = |i: &Identifier| match i {

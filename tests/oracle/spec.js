@@ -56,6 +56,7 @@ function guard (f) {
 function answer (q) {
   switch (q.op) {
     case 'valid': return semver.valid(q.input, q.loose)
+    case 'clean': return semver.clean(q.input, q.loose)
     case 'validRange': return semver.validRange(q.input, q.loose)
     case 'satisfies': return semver.satisfies(q.version, q.range, q.loose)
     case 'name': {

@@ -1,0 +1,220 @@
+//! SARIF 2.1.0 (GitHub code scanning, Azure DevOps, VS Code's SARIF
+//! viewer): one run whose `tool.driver.rules` is the whole rule registry
+//! (with links to the rule docs and default levels), one result per
+//! finding with repository-relative locations and a `partialFingerprints`
+//! entry that survives line moves. Validated against the official schema
+//! in `tests/report_formats.rs`.
+
+use super::ci::{self, Finding, ReportPath};
+use crate::check::CheckRun;
+use crate::check::diagnostic::Severity;
+use crate::rules::{ALL, Category};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+
+/// The key of our entry in `partialFingerprints` (versioned: a change of
+/// the scheme gets a new key instead of silently new values).
+pub const FINGERPRINT_KEY: &str = "npmrcDoctorFingerprint/v1";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rules() -> Vec<Value> {
+    ALL.iter()
+        .map(|r| {
+            let mut properties = json!({
+                "tags": [r.category.name()],
+                "precision": "very-high",
+            });
+            if r.category == Category::Security {
+                // GitHub code scanning ranks security alerts by this score
+                let score = match r.default_severity {
+                    Severity::Error => "8.0",
+                    Severity::Warn => "5.0",
+                    Severity::Info => "2.0",
+                };
+                properties["security-severity"] = json!(score);
+            }
+            json!({
+                "id": r.name,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "helpUri": ci::rule_doc_url(r.name),
+                "help": { "text": r.summary, "markdown": r.docs },
+                "defaultConfiguration": { "level": level(r.default_severity) },
+                "properties": properties,
+            })
+        })
+        .collect()
+}
+
+/// A SARIF `artifactLocation`: a relative URI against the checkout root
+/// (`SRCROOT`), or a `file:` URI for files outside the repository.
+fn artifact_location(path: &ReportPath) -> Value {
+    match path {
+        ReportPath::Relative(p) => json!({ "uri": encode_uri_path(p), "uriBaseId": "SRCROOT" }),
+        ReportPath::Absolute(p) => {
+            let uri = url::Url::from_file_path(p)
+                .map_or_else(|()| encode_uri_path(&p.display().to_string()), String::from);
+            json!({ "uri": uri })
+        }
+    }
+}
+
+/// Percent-encodes what may not appear in a URI path.
+fn encode_uri_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn region(start: (usize, usize), end: (usize, usize)) -> Value {
+    json!({
+        "startLine": start.0,
+        "startColumn": start.1,
+        "endLine": end.0.max(start.0),
+        "endColumn": if end.0 > start.0 { end.1 } else { end.1.max(start.1) },
+    })
+}
+
+fn result(run: &CheckRun, f: &Finding<'_>, root: &Path) -> Value {
+    let d = f.diagnostic;
+    let rule_index = ALL.iter().position(|r| r.name == d.rule);
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    if let Some(note) = &d.note {
+        text.push_str("\nnote: ");
+        text.push_str(note);
+    }
+    let related: Vec<Value> = d
+        .secondary
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let source = run.sources.get(&l.location.file).map_or("", String::as_str);
+            let start = crate::util::line_col(source, l.location.span.start);
+            let end = crate::util::line_col(source, l.location.span.end);
+            let mut loc = json!({
+                "id": i + 1,
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(&ReportPath::new(&l.location.file, root)),
+                    "region": region(start, end),
+                },
+            });
+            if !l.message.is_empty() {
+                loc["message"] = json!({ "text": l.message });
+            }
+            loc
+        })
+        .collect();
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": artifact_location(&f.path),
+            "region": region(f.start, f.end),
+        },
+    });
+    if !d.primary.message.is_empty() {
+        location["message"] = json!({ "text": d.primary.message });
+    }
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [location],
+        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+    });
+    if let Some(i) = rule_index {
+        result["ruleIndex"] = json!(i);
+    }
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    result
+}
+
+/// The SARIF log of `run` as a JSON value.
+#[must_use]
+pub fn document(run: &CheckRun, cwd: &Path) -> Value {
+    let root = ci::repo_root(cwd);
+    let results: Vec<Value> = ci::findings(run, &root)
+        .iter()
+        .map(|f| result(run, f, &root))
+        .collect();
+    let notifications: Vec<Value> = run
+        .errors
+        .iter()
+        .map(|e| json!({ "level": "error", "message": { "text": e } }))
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "npmrc-doctor",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": ci::REPOSITORY,
+                    "rules": rules(),
+                },
+            },
+            "invocations": [{
+                "executionSuccessful": run.files_checked != 0 || run.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+/// Writes the SARIF log of `run`.
+///
+/// # Errors
+/// Write errors.
+pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(&document(run, cwd)).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(encode_uri_path("a b/%x/ü.npmrc"), "a%20b/%25x/%C3%BC.npmrc");
+        assert_eq!(
+            encode_uri_path("pkgs/@acme/ui/.npmrc"),
+            "pkgs/@acme/ui/.npmrc"
+        );
+    }
+
+    #[test]
+    fn every_rule_is_described_with_its_doc_link() {
+        let rules = rules();
+        assert_eq!(rules.len(), ALL.len());
+        for (r, v) in ALL.iter().zip(&rules) {
+            assert_eq!(v["id"], r.name);
+            assert_eq!(
+                v["helpUri"],
+                format!("{}/blob/main/rules/{}.md", ci::REPOSITORY, r.name)
+            );
+        }
+    }
+}

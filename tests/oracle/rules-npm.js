@@ -1,0 +1,101 @@
+// What npm 11 itself does with one rule fixture's project (tests/rules_npm.rs).
+//
+//   node rules-npm.js --npm-root <npm root -g>/npm <rule> <project dir>
+//
+// Prints {"problem": bool, "evidence": "..."}: whether npm (its own modules,
+// or the real CLI run against an unreachable loopback registry) shows the
+// problem the rule claims. Nothing leaves the machine: every registry is
+// http://127.0.0.1:9/ (the discard port; connections are refused) and
+// fetch retries are off.
+'use strict'
+
+const path = require('node:path')
+const fs = require('node:fs')
+const { spawnSync } = require('node:child_process')
+
+const args = process.argv.slice(2)
+const npmRoot = args[args.indexOf('--npm-root') + 1]
+const [rule, project] = args.filter((a, i) => a !== '--npm-root' && args[i - 1] !== '--npm-root')
+const req = (m) => require(path.join(npmRoot, 'node_modules', m))
+const OFFLINE = ['--registry=http://127.0.0.1:9/', '--fetch-retries=0', '--no-audit', '--no-fund', '--loglevel=warn']
+
+function npm (argv) {
+  const r = spawnSync(process.execPath, [path.join(npmRoot, 'bin', 'npm-cli.js'), ...argv], {
+    cwd: project,
+    env: process.env,
+    encoding: 'utf8',
+    timeout: 60000,
+  })
+  return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' }
+}
+
+function manifest () {
+  return JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'))
+}
+
+const checks = {
+  // libnpmpublish's own EPRIVATE test (npm publish --dry-run never reaches it)
+  async 'private-not-boolean' () {
+    const pub = req('libnpmpublish').publish
+    const m = manifest()
+    try {
+      await pub(m, Buffer.alloc(0), { registry: 'http://127.0.0.1:9/', retry: { retries: 0 } })
+      return { problem: false, evidence: 'published' }
+    } catch (e) {
+      return {
+        // npm refuses a package whose file does not say `"private": true`
+        problem: e.code === 'EPRIVATE' && m.private !== true && m.private !== 'true',
+        evidence: `${e.code}: ${String(e.message).split('\n')[0]}`,
+      }
+    }
+  },
+
+  // the real `npm publish --dry-run`; publishConfig.tag through npm-package-arg
+  async 'tag-is-semver-range' () {
+    const r = npm(['publish', '--dry-run', ...OFFLINE])
+    const failed = /Tag name must not be a valid SemVer range/.test(r.stderr)
+    const m = manifest()
+    const tag = m.publishConfig && m.publishConfig.tag
+    if (failed) {
+      return { problem: true, evidence: r.stderr.split('\n').find(l => l.includes('Tag name')) }
+    }
+    if (typeof tag === 'string' && !m.private) {
+      const spec = req('npm-package-arg')(`${m.name}@${tag}`)
+      return { problem: spec.type !== 'tag', evidence: `npm publish --dry-run exit ${r.status}; npa("${m.name}@${tag}").type = ${spec.type}` }
+    }
+    return { problem: false, evidence: `npm publish --dry-run exit ${r.status}` }
+  },
+
+  // the real CLI's warnings while loading the config
+  async 'deprecated-key' () {
+    const r = npm(['config', 'get', 'registry'])
+    const lines = r.stderr.split('\n').filter(l =>
+      /^npm warn config (also|dev|only|production|optional|cache-min|cache-max|cert|key|global-style|legacy-bundling|shrinkwrap|init\.\S+) /.test(l) ||
+      l.startsWith('npm error config prefix cannot be changed from project config'))
+    return { problem: lines.length > 0, evidence: lines.join('\n') || r.stderr.trim() }
+  },
+
+  // the real `npm publish --dry-run --json`: the version npm publishes
+  async 'version-rewritten' () {
+    const m = manifest()
+    if (m.private) {
+      return { problem: false, evidence: 'private: npm publish refuses it' }
+    }
+    const r = npm(['publish', '--dry-run', '--json', ...OFFLINE])
+    if (r.status !== 0) {
+      return { problem: false, evidence: `npm publish failed: ${r.stderr.split('\n').find(l => l.includes('error')) || r.status}` }
+    }
+    const out = JSON.parse(r.stdout)
+    const published = (out.version ? out : Object.values(out)[0]).version
+    return { problem: published !== m.version, evidence: `package.json ${JSON.stringify(m.version)}, npm publish ${JSON.stringify(published)}` }
+  },
+}
+
+const check = checks[rule]
+if (!check) {
+  console.error(`unknown rule ${rule}`)
+  process.exit(2)
+}
+check().then(
+  (v) => process.stdout.write(JSON.stringify(v) + '\n'),
+  (e) => { console.error(e); process.exit(1) })

@@ -1,0 +1,92 @@
+//! npm itself on the rule fixtures: for the rules listed in [`CHECKED`],
+//! every `fixtures/rules/<rule>/err-*` project must show the problem the rule
+//! claims when npm 11 handles it (its own modules, or the real CLI against
+//! an unreachable loopback registry: `tests/oracle/rules-npm.js`), and every
+//! `ok-*` project must not — except the cases listed as "npm agrees with
+//! the file" (npm refuses or fails there, but as the file intends).
+//!
+//! `tests/rules.rs` pins that the rule fires on exactly the `err-*` cases; this
+//! test pins that npm does too. Without node/npm it prints `SKIPPED: …`.
+
+mod support;
+
+use std::path::PathBuf;
+
+/// Rules whose claim is checked against npm here.
+const CHECKED: &[&str] = &[
+    "deprecated-key",
+    "private-not-boolean",
+    "tag-is-semver-range",
+    "version-rewritten",
+];
+
+/// `ok-*` cases where npm does fail, as the file means it to (the rule is
+/// right to stay silent), or which only make sense with other layers.
+const NPM_AGREES_WITH_FILE: &[&str] = &[];
+
+fn cases(rule: &str) -> Vec<PathBuf> {
+    let dir = support::repo_root().join("fixtures/rules").join(rule);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn npm_agrees_with_rule_fixtures() {
+    let tools = match support::toolchain() {
+        Ok(t) => t,
+        Err(why) => {
+            println!("SKIPPED: npm_agrees_with_rule_fixtures: {why}");
+            return;
+        }
+    };
+    let script = support::repo_root().join("tests/oracle/rules-npm.js");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for rule in CHECKED {
+        for case in cases(rule) {
+            let name = case
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let label = format!("{rule}/{name}");
+            let result = (|| {
+                let scenario = support::load_scenario_or_default(&case, true)?;
+                let prepared = support::prepare(&scenario)?;
+                let env = support::build_env(&scenario, &prepared);
+                let args = vec![
+                    script.display().to_string(),
+                    "--npm-root".to_string(),
+                    tools.npm_root.display().to_string(),
+                    (*rule).to_string(),
+                    prepared.root.join("project").display().to_string(),
+                ];
+                let out = support::run(&tools.node, &args, &env, &prepared.cwd)?;
+                support::parse_json_output(&label, &out)
+            })();
+            let verdict = match result {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(format!("{label}: {e}"));
+                    continue;
+                }
+            };
+            ran += 1;
+            let problem = verdict["problem"].as_bool().unwrap_or(false);
+            let evidence = verdict["evidence"].as_str().unwrap_or_default();
+            let expected =
+                name.starts_with("err-") || NPM_AGREES_WITH_FILE.contains(&label.as_str());
+            println!("{label}: problem={problem}: {evidence}");
+            if problem != expected {
+                failures.push(format!(
+                    "{label}: npm {} the problem ({evidence})",
+                    if problem { "shows" } else { "does not show" }
+                ));
+            }
+        }
+    }
+    assert!(ran > 0, "no fixture ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
