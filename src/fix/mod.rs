@@ -311,8 +311,8 @@ mod tests {
     #[test]
     fn applies_non_overlapping_edits_and_keeps_every_other_byte() {
         let text = "\u{feff}a=1\r\n# c\r\n\r\nb=2\r\n";
-        let a = fix(&[(4..5, "x")]);
-        let b = fix(&[(16..17, "y")]);
+        let a = fix(&[(5..6, "x")]);
+        let b = fix(&[(17..18, "y")]);
         let (out, n) = apply(text, &[&b, &a]);
         assert_eq!(n, 2);
         assert_eq!(out, "\u{feff}a=x\r\n# c\r\n\r\nb=y\r\n");
@@ -339,6 +339,21 @@ mod tests {
         let text = "é=1";
         let (out, n) = apply(text, &[&fix(&[(1..2, "")]), &fix(&[(2..9, "")])]);
         assert_eq!((out.as_str(), n), ("é=1", 0));
+    }
+
+    #[test]
+    fn output_edits_mask_secrets_in_replacements() {
+        let path = PathBuf::from("f");
+        let text = "//h/:_authToken=x\n";
+        let mut sources = BTreeMap::new();
+        sources.insert(path.clone(), text.to_string());
+        let token = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
+        let d = Diagnostic::new("r", path, 16..17, "m").fix(fix(&[(16..17, token)]));
+        let edits = masked_edits(&d, &sources);
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].span, 16..17);
+        assert_eq!(edits[0].replacement.len(), token.len());
+        assert!(!edits[0].replacement.contains("abcdef"), "{edits:?}");
     }
 
     #[test]
