@@ -266,6 +266,101 @@ pub struct Auth {
     /// `certfile`/`keyfile` are set at that level but a file is missing
     /// (npm then silently sends no certificate).
     pub cert_missing: bool,
+    /// The `Authorization` header npm sets (`Bearer …`, `Basic …`): a
+    /// secret, never printed (see [`crate::secret::mask`]).
+    pub header: Option<String>,
+    /// `maybeReadFile` of `certfile`/`keyfile` threw (any error but
+    /// ENOENT): `getAuth` throws it, the request is never made.
+    pub file_error: Option<FileError>,
+}
+
+/// A file read error as node reports it (`EISDIR: illegal operation on a
+/// directory, read`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub code: String,
+    pub message: String,
+}
+
+/// `fs.readFileSync(path, 'utf8')` as `maybeReadFile` sees it: the text,
+/// `Ok(None)` for ENOENT, or the error node throws.
+///
+/// # Errors
+/// Any read error but ENOENT, with node's code and message.
+pub fn maybe_read_file(path: &str) -> Result<Option<String>, FileError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+        Err(e) => {
+            let (code, text, syscall) = match e.kind() {
+                std::io::ErrorKind::NotFound => return Ok(None),
+                std::io::ErrorKind::IsADirectory => {
+                    ("EISDIR", "illegal operation on a directory", "read")
+                }
+                std::io::ErrorKind::PermissionDenied => ("EACCES", "permission denied", "open"),
+                std::io::ErrorKind::NotADirectory => ("ENOTDIR", "not a directory", "open"),
+                _ if e.raw_os_error() == Some(40) => {
+                    ("ELOOP", "too many symbolic links encountered", "open")
+                }
+                _ => ("EIO", "i/o error", "read"),
+            };
+            let message = if syscall == "read" {
+                format!("{code}: {text}, read")
+            } else {
+                format!("{code}: {text}, open '{path}'")
+            };
+            Err(FileError {
+                code: code.to_string(),
+                message,
+            })
+        }
+    }
+}
+
+/// minipass-fetch's header value check (`/[^\t\x20-\x7e\x80-\xff]/` over
+/// UTF-16 code units): whether `value` can be sent.
+#[must_use]
+pub fn legal_header_value(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c == '\t' || (' '..='~').contains(&c) || ('\u{80}'..='\u{ff}').contains(&c))
+}
+
+/// `Buffer.from(s, 'utf8').toString('base64')`.
+#[must_use]
+pub fn base64_encode(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The `Authorization` header node sends from credentials inside the URL
+/// (`https://user:pass@host/`) when npm sets none: minipass-fetch passes
+/// `auth: "${username}:${password}"` (still percent-encoded) to
+/// `http.request`, which sends `Basic base64(auth)`.
+#[must_use]
+pub fn url_credentials_header(uri: &str) -> Option<String> {
+    let u = url::Url::parse(uri).ok()?;
+    let pass = u.password().unwrap_or("");
+    if u.username().is_empty() && pass.is_empty() {
+        return None;
+    }
+    let auth = format!("{}:{pass}", u.username());
+    Some(format!("Basic {}", base64_encode(auth.as_bytes())))
 }
 
 impl Auth {
@@ -279,6 +374,8 @@ impl Auth {
             keys: Vec::new(),
             cert: false,
             cert_missing: false,
+            header: None,
+            file_error: None,
         }
     }
 }
@@ -334,30 +431,42 @@ fn credential_at(reg_key: &str, auth_key: AuthKey, opts: &FlatOpts<'_>) -> Auth 
     let mut auth = Auth::none();
     auth.reg_key = Some(reg_key.to_string());
     auth.auth_key = Some(auth_key);
+    let text = |s: &str| opts.value(&key(s)).js_string();
     if opts.truthy(&key("_authToken")) {
         auth.kind = Kind::Token;
         auth.keys.push(key("_authToken"));
+        auth.header = Some(format!("Bearer {}", text("_authToken")));
     } else if opts.truthy(&key("_auth")) {
         auth.kind = Kind::Basic;
         auth.keys.push(key("_auth"));
+        auth.header = Some(format!("Basic {}", text("_auth")));
     } else if opts.truthy(&key("username")) && opts.truthy(&key("_password")) {
         auth.kind = Kind::Basic;
         auth.keys.push(key("username"));
         auth.keys.push(key("_password"));
+        // Buffer.from(password, 'base64').toString('utf8'), then
+        // Buffer.from(`${username}:${p}`, 'utf8').toString('base64')
+        let p = base64_decode_lossy(&text("_password"));
+        let pair = format!("{}:{p}", text("username"));
+        auth.header = Some(format!("Basic {}", base64_encode(pair.as_bytes())));
     }
     if let (Some(cert), Some(keyfile)) =
         (opts.string(&key("certfile")), opts.string(&key("keyfile")))
     {
-        let readable = |p: &str| std::fs::metadata(p).is_ok();
-        if readable(&cert) && readable(&keyfile) {
-            auth.keys.push(key("certfile"));
-            auth.keys.push(key("keyfile"));
-            auth.cert = true;
-            if auth.kind == Kind::None {
-                auth.kind = Kind::Cert;
+        // maybeReadFile(certfile) then maybeReadFile(keyfile): ENOENT is
+        // null, any other error is thrown; both must be non-empty
+        let read = maybe_read_file(&cert).and_then(|c| Ok((c, maybe_read_file(&keyfile)?)));
+        match read {
+            Err(e) => auth.file_error = Some(e),
+            Ok((Some(c), Some(k))) if !c.is_empty() && !k.is_empty() => {
+                auth.keys.push(key("certfile"));
+                auth.keys.push(key("keyfile"));
+                auth.cert = true;
+                if auth.kind == Kind::None {
+                    auth.kind = Kind::Cert;
+                }
             }
-        } else {
-            auth.cert_missing = true;
+            Ok(_) => auth.cert_missing = true,
         }
     }
     auth
@@ -506,6 +615,46 @@ mod tests {
         );
         assert_eq!(walk_keys("https://h:443/").unwrap(), vec!["//h/", "//h"]);
         assert!(walk_keys("not a url").is_err());
+    }
+
+    #[test]
+    fn header_values_like_minipass_fetch() {
+        assert!(legal_header_value("Bearer npm_abc\tdef"));
+        assert!(legal_header_value("Bearer tok-\u{e9}"));
+        assert!(!legal_header_value("Bearer tok\n"));
+        assert!(!legal_header_value("Bearer \u{201c}tok\u{201d}"));
+        assert!(!legal_header_value("Bearer tok\u{7f}"));
+    }
+
+    #[test]
+    fn base64_encode_like_buffer() {
+        assert_eq!(base64_encode(b"alice:s3cret"), "YWxpY2U6czNjcmV0");
+        assert_eq!(base64_encode(b"u"), "dQ==");
+        assert_eq!(base64_encode(b"us"), "dXM=");
+        assert_eq!(base64_encode(b""), "");
+    }
+
+    #[test]
+    fn url_credentials_go_out_percent_encoded() {
+        assert_eq!(
+            url_credentials_header("http://carol:pa55@h/x").as_deref(),
+            Some("Basic Y2Fyb2w6cGE1NQ==")
+        );
+        // `a b` is percent-encoded by the URL parser and sent that way
+        assert_eq!(
+            url_credentials_header("http://a%20b@h/").as_deref(),
+            Some(format!("Basic {}", base64_encode(b"a%20b:")).as_str())
+        );
+        assert_eq!(url_credentials_header("http://h/"), None);
+    }
+
+    #[test]
+    fn read_errors_other_than_enoent_are_thrown() {
+        let dir = std::env::temp_dir();
+        let e = maybe_read_file(&dir.display().to_string()).unwrap_err();
+        assert_eq!(e.code, "EISDIR");
+        assert_eq!(e.message, "EISDIR: illegal operation on a directory, read");
+        assert_eq!(maybe_read_file("/nonexistent/npmrc-doctor/x"), Ok(None));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod env;
 pub mod fix;
 pub mod manifest;
 pub mod npmrc;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod secret;

@@ -4,7 +4,8 @@
 //! block runs (`npmrc invalid` must produce a finding of that rule, `npmrc
 //! valid` none; `json …` blocks are the project's package.json; attributes
 //! `user` (the block is `~/.npmrc`), `env:NAME=value`, `workspace` (the block
-//! is `packages/a/.npmrc` of a workspace root)); the README
+//! is `packages/a/.npmrc` of a workspace root), `pm:pnpm|yarn|yarn-classic|bun`
+//! (the project is installed with that package manager)); the README
 //! table is the generated one (`UPDATE_DOCS=1` rewrites it).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -190,6 +191,19 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
     for a in &ex.attrs {
         if let Some((k, v)) = a.strip_prefix("env:").and_then(|kv| kv.split_once('=')) {
             vars.push((k.to_string(), v.to_string()));
+        }
+    }
+    // `pm:NAME`: the project is installed with that package manager
+    for a in &ex.attrs {
+        let marker = match a.as_str() {
+            "pm:pnpm" => Some(("pnpm-lock.yaml", "lockfileVersion: '9.0'\n")),
+            "pm:yarn" => Some((".yarnrc.yml", "nodeLinker: node-modules\n")),
+            "pm:yarn-classic" => Some(("yarn.lock", "# yarn lockfile v1\n")),
+            "pm:bun" => Some(("bun.lock", "{}\n")),
+            _ => None,
+        };
+        if let Some((name, text)) = marker {
+            std::fs::write(project.join(name), text).expect("write");
         }
     }
     if ex.lang == "json" {

@@ -108,6 +108,10 @@ pub struct Project {
     pub npmrc: Vec<NpmrcDoc>,
     /// `package.json` files being checked.
     pub manifests: Vec<Manifest>,
+    /// The publish intent of each of `manifests`, in the same order.
+    pub intents: Vec<crate::project::Intent>,
+    /// The package manager that reads this directory's files.
+    pub package_manager: crate::project::Detected,
 }
 
 /// Everything a rule may look at.
@@ -141,6 +145,25 @@ impl<'a> Context<'a> {
     pub fn own_manifest(&self) -> Option<&'a Manifest> {
         let own = self.project.dir.join("package.json");
         self.project.manifests.iter().find(|m| m.path == own)
+    }
+
+    /// The package manager that reads the project's files.
+    #[must_use]
+    pub fn package_manager(&self) -> crate::project::PackageManager {
+        self.project.package_manager.manager
+    }
+
+    /// The publish intent of a checked manifest (not published when unknown).
+    #[must_use]
+    pub fn intent(&self, m: &Manifest) -> crate::project::Intent {
+        self.project
+            .manifests
+            .iter()
+            .position(|x| x.path == m.path)
+            .and_then(|i| self.project.intents.get(i).cloned())
+            .unwrap_or(crate::project::Intent::NotPublished(
+                crate::project::NotPublished::Unreadable,
+            ))
     }
 
     /// Whether `path` is one of the checked files.

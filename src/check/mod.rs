@@ -49,6 +49,8 @@ pub struct CheckRun {
     /// files `--fix` may write. User, global and builtin files are here
     /// only with `--all-layers`.
     pub npm_reads: BTreeSet<PathBuf>,
+    /// The package manager detected for each checked directory.
+    pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
 }
 
 /// Runs the check.
@@ -67,8 +69,9 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
         options.load.cache = Some(crate::config::load::LoadCache::new());
     }
     let plan = discover::plan(&options, env, &mut run.errors);
+    let index = crate::project::PublishIndex::with_base(env.cwd());
     for (dir, files) in plan {
-        check_dir(&dir, &files, &options, env, &mut run);
+        check_dir(&dir, &files, &options, env, &index, &mut run);
     }
     run.diagnostics
         .sort_by(|a, b| (&a.primary.location, a.rule).cmp(&(&b.primary.location, b.rule)));
@@ -81,6 +84,7 @@ fn check_dir(
     files: &discover::DirFiles,
     options: &CheckOptions,
     env: &Env,
+    index: &crate::project::PublishIndex,
     run: &mut CheckRun,
 ) {
     let env = env.clone().with_cwd(dir.to_path_buf());
@@ -149,6 +153,7 @@ fn check_dir(
     }
     run.npm_reads
         .extend(manifests.iter().map(|m| m.path.clone()));
+    let intents = manifests.iter().map(|m| index.publish_intent(m)).collect();
     let project = Project {
         dir: dir.to_path_buf(),
         config,
@@ -156,7 +161,11 @@ fn check_dir(
         validation,
         npmrc,
         manifests,
+        intents,
+        package_manager: crate::project::detect(dir),
     };
+    run.package_managers
+        .insert(dir.to_path_buf(), project.package_manager.clone());
     let cx = Context {
         project: &project,
         env: &env,
@@ -177,6 +186,9 @@ fn check_dir(
             sanitize(&mut d);
             let file = &d.primary.location.file;
             if !cx.is_checked(file) {
+                continue;
+            }
+            if !applies_to(rule, file, &cx, index) {
                 continue;
             }
             if let Some((_, s)) = suppressions.iter().find(|(p, _)| p == file) {
@@ -209,6 +221,34 @@ fn check_dir(
             }
         }
     }
+}
+
+/// Whether `rule`'s findings in `file` are wanted: files inside fixture,
+/// template or example folders (not workspace members) get only the rules
+/// about committed secrets; in a yarn 2+ project, which does not read
+/// `.npmrc`, its `.npmrc` files get only the security rules.
+fn applies_to(
+    rule: &rules::Rule,
+    file: &Path,
+    cx: &Context<'_>,
+    index: &crate::project::PublishIndex,
+) -> bool {
+    const SECRETS: [&str; 2] = ["hardcoded-token", "credentials-in-url"];
+    if SECRETS.contains(&rule.name) {
+        return true;
+    }
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    if index.reach(dir).is_err() {
+        return false;
+    }
+    if cx.package_manager() == crate::project::PackageManager::YarnBerry
+        && cx.npmrc_doc(file).is_some()
+        && rule.name != "yarn-ignores-npmrc"
+        && rule.category != rules::Category::Security
+    {
+        return false;
+    }
+    true
 }
 
 /// Escapes control characters (from hostile or broken files) in the texts

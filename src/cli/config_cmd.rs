@@ -259,6 +259,17 @@ pub fn list_json(config: &Config, v: &Validation) -> J {
         "warnings": all_warnings(config, v),
         "local_prefix": config.local_prefix.display().to_string(),
         "global_prefix": config.global_prefix.display().to_string(),
+        "package_manager": package_manager_json(&config.local_prefix),
+    })
+}
+
+/// The package manager detected for the project (`crate::project`).
+fn package_manager_json(dir: &std::path::Path) -> J {
+    let d = crate::project::detect(dir);
+    json!({
+        "name": d.manager.name(),
+        "evidence": d.evidence,
+        "reads_npmrc": d.manager.reads_npmrc(),
     })
 }
 
@@ -353,6 +364,18 @@ fn write_list_raw(out: &mut dyn Write, config: &Config, v: &Validation) -> std::
     if let Some(ws) = &config.workspace {
         writeln!(out, "; workspace: {}", ws.display())?;
     }
+    let pm = crate::project::detect(&config.local_prefix);
+    writeln!(
+        out,
+        "; package manager: {} ({}){}",
+        pm.manager.name(),
+        pm.evidence,
+        if pm.manager.reads_npmrc() {
+            ""
+        } else {
+            "; it does not read .npmrc, only npm commands do"
+        }
+    )?;
     writeln!(out, "; global prefix: {}", config.global_prefix.display())?;
     match &v.error {
         None => {}

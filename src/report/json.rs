@@ -51,6 +51,15 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
         "diagnostics": diagnostics,
         "files_checked": run.files_checked,
         "errors": run.errors,
+        "projects": run
+            .package_managers
+            .iter()
+            .map(|(dir, pm)| json!({
+                "dir": display_path(dir, cwd),
+                "package_manager": pm.manager.name(),
+                "evidence": pm.evidence,
+            }))
+            .collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")

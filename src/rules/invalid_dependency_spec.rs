@@ -3,6 +3,9 @@
 //! arborist applies to every entry of `dependencies`, `devDependencies`,
 //! `optionalDependencies` and `peerDependencies`. `overrides` are not
 //! checked (their own syntax: nested objects and `$name` references).
+//! The protocols of the project's own package manager (`workspace:`,
+//! `catalog:`, `link:` under pnpm, …: `crate::project::package_manager`)
+//! are valid.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
@@ -29,6 +32,7 @@ const FOREIGN: [(&str, &str); 5] = [
 ];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let pm = cx.package_manager();
     for m in cx.manifests() {
         let Some(value) = &m.value else { continue };
         let dir = m.path.parent().map(|p| p.display().to_string());
@@ -40,6 +44,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let Some(spec) = spec.as_str() else { continue };
                 let pointer = format!("/{field}/{}", pointer_token(name));
                 let span = m.value_span(&pointer);
+                // `workspace:*` under pnpm, `portal:` under yarn 2+, …
+                if pm.resolves_protocol(spec) {
+                    continue;
+                }
                 if let Some((proto, owner)) = FOREIGN.iter().find(|(p, _)| spec.starts_with(p)) {
                     out.push(
                         Diagnostic::new(

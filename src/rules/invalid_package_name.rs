@@ -23,12 +23,23 @@ const CAPITALS: &str = "name can no longer contain capital letters";
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.manifests() {
         let Some(value) = &m.value else { continue };
-        let publishable = !support_manifest::is_private(m);
+        let intent = cx.intent(m);
+        // fixtures, templates and examples found by walking: nobody
+        // installs or publishes them from here
+        if !intent.is_project_manifest() {
+            continue;
+        }
+        let publishable = intent.would_publish();
         let Some(name_value) = value.get("name") else {
-            // a manifest with neither name nor version (`{"type": "module"}`
-            // in a subfolder, an application's dependency list) is not a
-            // package anyone publishes
-            if publishable && value.is_object() && value.get("version").is_some() {
+            // a manifest without a name (`{"type": "module"}` in a subfolder,
+            // an application's dependency list) is not a package anyone
+            // publishes, unless publishConfig says it is
+            if !support_manifest::is_private(m)
+                && value.get("version").is_some()
+                && value
+                    .get("publishConfig")
+                    .is_some_and(serde_json::Value::is_object)
+            {
                 out.push(
                     Diagnostic::new(
                         RULE.name,

@@ -3,12 +3,15 @@
 //! npm reads `version` with `@npmcli/package-json`'s `fixVersionField` in
 //! non-strict mode: `semver.valid(v, loose)`, then `semver.clean` — so
 //! `v1.2.3`, `=1.2.3` and surrounding spaces are accepted and cleaned, while
-//! `1.2` is `Invalid version: "1.2"`. A publishable package without a
-//! `version` makes `npm publish` crash.
+//! `1.2` is `Invalid version: "1.2"`. A package with `publishConfig` but
+//! without a `version` makes `npm publish` crash. Only manifests that would be
+//! published are checked (`crate::project::publish`): repository roots,
+//! applications, fixtures and templates are not.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
 use crate::declare_rule;
+use crate::project::{Intent, NotPublished};
 use crate::rules::support_manifest;
 use crate::spec::semver;
 
@@ -26,8 +29,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !value.is_object() {
             continue;
         }
+        let intent = cx.intent(m);
         let Some(version) = value.get("version") else {
-            if support_manifest::publishable(m).is_some() {
+            // a name without a version is an application or a repository
+            // root, unless publishConfig says it is meant to be published
+            if intent == Intent::NotPublished(NotPublished::NoVersion)
+                && value
+                    .get("publishConfig")
+                    .is_some_and(serde_json::Value::is_object)
+            {
                 out.push(
                     Diagnostic::new(
                         RULE.name,
@@ -41,8 +51,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             continue;
         };
-        // `if (!data.version) data.version = ''`
-        if !support_manifest::json_truthy(version) {
+        // `if (!data.version) data.version = ''`; and only for packages
+        // that are published (crate::project::publish)
+        if !support_manifest::json_truthy(version) || !intent.would_publish() {
             continue;
         }
         let shown = match version.as_str() {

@@ -48,10 +48,12 @@ pub mod support_auth;
 pub mod support_manifest;
 pub mod support_npmrc;
 pub mod tag_is_semver_range;
+pub mod tls_verification;
 pub mod top_level_auth;
 pub mod unknown_key;
 pub mod version_rewritten;
 pub mod workspace_npmrc_ignored;
+pub mod yarn_ignores_npmrc;
 
 /// What kind of problem a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,10 +183,12 @@ pub static ALL: &[&Rule] = &[
     &scoped_publish_access::RULE,
     &section_header::RULE,
     &tag_is_semver_range::RULE,
+    &tls_verification::RULE,
     &top_level_auth::RULE,
     &unknown_key::RULE,
     &version_rewritten::RULE,
     &workspace_npmrc_ignored::RULE,
+    &yarn_ignores_npmrc::RULE,
 ];
 
 /// The rule called `name`.

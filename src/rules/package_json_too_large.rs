@@ -10,7 +10,7 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
 use crate::declare_rule;
-use crate::rules::support_manifest::{self, Source};
+use crate::rules::support_manifest;
 use serde_json::Value as Json;
 
 declare_rule! {
@@ -39,8 +39,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let gitlab = support_manifest::is_gitlab(&target.url);
-        if !gitlab && !matches!(target.source, Source::Default) {
+        // only GitLab has a size limit on the manifest
+        if !support_manifest::is_gitlab(&target.url) {
             continue;
         }
         let Some(obj) = value.as_object() else {
@@ -55,11 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|(k, _)| !EXCLUDED.contains(&k.as_str()) && !k.starts_with('_'))
             .map(|(k, v)| (k, ruby_size(v)))
             .max_by_key(|(_, n)| *n);
-        let where_ = if gitlab {
-            format!("the GitLab registry `{}`", target.url)
-        } else {
-            "a GitLab registry".to_string()
-        };
+        let where_ = format!("the GitLab registry `{}`", target.url);
         let primary = biggest.as_ref().map_or_else(
             || {
                 let r = m.value_span("");
@@ -84,9 +80,6 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ));
         } else {
             d = d.help("move long text to the README and configuration to its own file");
-        }
-        if !gitlab {
-            d = d.note("no registry is configured for this package here; GitLab rejects it if CI publishes it to GitLab. GitLab measures the version object npm sends (package.json plus `_id`, `_npmVersion`, `_nodeVersion`, `dist`), without `readme`, `readmeFilename`, `licenseText`, `contributors` and `exports`, as Ruby prints it");
         }
         out.push(d);
     }

@@ -82,7 +82,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut targets: Vec<(String, String, Option<Place>)> = Vec::new();
     for m in cx.manifests() {
         let Some(v) = &m.value else { continue };
-        if v.get("private").is_some_and(|p| p.as_bool() == Some(true)) {
+        // only packages that would be published (crate::project::publish)
+        if !cx.intent(m).would_publish() {
             continue;
         }
         let Some(name) = m.name() else { continue };

@@ -18,7 +18,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.manifests() {
-        let Some(name) = support_manifest::publishable(m) else {
+        let Some(name) = support_manifest::publishable(cx, m) else {
             continue;
         };
         let opts = PublishOpts::new(cx, m);
@@ -34,6 +34,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let wanted = pc_reg.value.js_string();
+        // the same registry either way: nothing is ignored that matters
+        if same_registry(&wanted, &target.url) {
+            continue;
+        }
         if matches!(target.source, Source::PublishConfig { .. }) {
             // publishConfig["@scope:registry"] is already used
             continue;
@@ -93,5 +97,36 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
         out.push(d);
+    }
+}
+
+/// Two registry URLs npm-registry-fetch sends to the same place: equal after
+/// URL parsing (host case, default port), ignoring a trailing slash (it
+/// appends one before resolving paths).
+fn same_registry(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let t = s.trim();
+        let t = t.trim_end_matches('/');
+        url::Url::parse(&format!("{t}/")).map_or_else(|_| t.to_string(), |u| u.to_string())
+    };
+    norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn same_registry() {
+        assert!(super::same_registry(
+            "https://npm.pkg.github.com",
+            "https://npm.pkg.github.com/"
+        ));
+        assert!(super::same_registry(
+            "https://NPM.example.com:443/a/",
+            "https://npm.example.com/a"
+        ));
+        assert!(!super::same_registry(
+            "https://a.example.com/",
+            "https://b.example.com/"
+        ));
     }
 }

@@ -2,6 +2,9 @@
 //! without `access: public` (config `access` or `publishConfig.access`):
 //! npm sends `access: null`, npmjs treats a new scoped package as private,
 //! and a free account gets E402 Payment Required (pitfalls.md P34).
+//! Only packages that would be published are checked
+//! (`crate::project::publish`); a package released with changesets takes the
+//! `access` of `.changeset/config.json`.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
@@ -19,7 +22,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.manifests() {
-        let Some(name) = support_manifest::publishable(m) else {
+        let Some(name) = support_manifest::publishable(cx, m) else {
             continue;
         };
         let Some(scope) = name_scope(name) else {
@@ -28,6 +31,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let opts = PublishOpts::new(cx, m);
         let target = support_manifest::pick_registry(name, &opts);
         if !support_manifest::is_npmjs(&target.url) {
+            continue;
+        }
+        // released with changesets: `changeset publish` passes its
+        // `"access"` to `npm publish --access`
+        let dir = m.path.parent().unwrap_or(std::path::Path::new("/"));
+        if crate::project::publish::changesets_access(dir).is_some() {
             continue;
         }
         // `restricted` is a deliberate private package; only unset/null is flagged

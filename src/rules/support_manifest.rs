@@ -36,11 +36,12 @@ pub fn is_private(m: &Manifest) -> bool {
         .is_some_and(json_truthy)
 }
 
-/// A parsed manifest with a string `name` that is not private: a package
-/// `npm publish` would try to publish.
+/// The name of a manifest its maintainers would publish (see
+/// [`crate::project::publish`]: not private, with a name and version, the
+/// project root or a workspace member, not a fixture or template).
 #[must_use]
-pub fn publishable(m: &Manifest) -> Option<&str> {
-    if is_private(m) {
+pub fn publishable<'a>(cx: &Context<'_>, m: &'a Manifest) -> Option<&'a str> {
+    if !cx.intent(m).would_publish() {
         return None;
     }
     m.name()
@@ -316,7 +317,7 @@ fn target(o: &Opt, key: String, via: Via) -> PublishTarget {
 /// would not publish it (private, no name, not valid JSON).
 #[must_use]
 pub fn publish_registry(cx: &Context<'_>, manifest: &Manifest) -> Option<PublishTarget> {
-    let name = publishable(manifest)?;
+    let name = publishable(cx, manifest)?;
     Some(pick_registry(name, &PublishOpts::new(cx, manifest)))
 }
 
@@ -326,7 +327,7 @@ pub fn publish_targets<'a>(
     cx: &'a Context<'a>,
 ) -> impl Iterator<Item = (&'a Manifest, &'a str, PublishTarget)> + 'a {
     cx.manifests().iter().filter_map(move |m| {
-        let name = publishable(m)?;
+        let name = publishable(cx, m)?;
         Some((m, name, pick_registry(name, &PublishOpts::new(cx, m))))
     })
 }

@@ -329,7 +329,9 @@ pub fn is_stray_text_key(entry: &Entry, key: &str) -> bool {
     if has_encoding_damage(key) || key == "__proto__" {
         return false;
     }
-    if is_comment_like_key(key) || (looks_secret(key) && !is_known_key(key)) {
+    if is_comment_like_key(key)
+        || (looks_secret(key) && !is_known_key(key) && !is_registry_key(key))
+    {
         return true;
     }
     entry.eq.is_none()
@@ -337,6 +339,19 @@ pub fn is_stray_text_key(entry: &Entry, key: &str) -> bool {
         && removed(key).is_none()
         && foreign_owner(key).is_none()
         && !key.starts_with('[')
+}
+
+/// `//host/path/:<base>` whose base npm reads per registry (a credential
+/// key, or a removed one such as `always-auth`): a setting, even when a long
+/// path segment (`_packaging/OneBranch_Packages_2023`) looks like a token.
+#[must_use]
+pub fn is_registry_key(key: &str) -> bool {
+    let (prefix, base) = split_key(key);
+    prefix.starts_with("//")
+        && !prefix.contains(char::is_whitespace)
+        && (crate::config::definitions::NERF_DARTS.contains(&base)
+            || auth_base_canonical(base).is_some()
+            || removed(key).is_some())
 }
 
 /// `// text`: a `//` followed by whitespace or by something that is not a

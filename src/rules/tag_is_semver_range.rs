@@ -69,7 +69,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for m in cx.manifests() {
-        let Some(name) = support_manifest::publishable(m) else {
+        let Some(name) = support_manifest::publishable(cx, m) else {
             continue;
         };
         let pointer = support_manifest::publish_config_pointer("tag");

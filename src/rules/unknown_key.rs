@@ -1,6 +1,7 @@
 //! `unknown-key`: a key npm 11 does not know. npm warns
 //! `Unknown … config "…"` and does not use it, beyond exporting it to
 //! scripts as `npm_config_<key>` (npm 12 plans to make it an error).
+//! In a pnpm project, pnpm's own keys are known.
 
 use crate::check::context::Context;
 use crate::check::diagnostic::Diagnostic;
@@ -17,8 +18,17 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let pnpm = cx.package_manager() == crate::project::PackageManager::Pnpm;
     for e in support_npmrc::top_level(cx) {
         let key = e.entry.prop.as_str();
+        // pnpm reads its own settings from `.npmrc` (crate::project::pnpm_keys)
+        if pnpm
+            && crate::project::pnpm_keys::PNPM_KEYS
+                .binary_search(&key)
+                .is_ok()
+        {
+            continue;
+        }
         let layer = support_npmrc::layer_of(e.doc);
         let Some(warning) = crate::config::load::unknown_key_warning(layer, key) else {
             continue;
@@ -48,6 +58,8 @@ fn owned_elsewhere(e: &EntryLine<'_>, key: &str) -> bool {
         || (!prefix.is_empty() && support_npmrc::auth_base_canonical(base).is_some())
         // scope-key-shape
         || support_npmrc::scope_key_problem(key, value).is_some()
+        // tls-verification
+        || key.eq_ignore_ascii_case("NODE_TLS_REJECT_UNAUTHORIZED")
 }
 
 /// Tools that read their settings from the `npm_config_*` variables npm

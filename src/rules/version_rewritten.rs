@@ -24,7 +24,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.manifests() {
-        if support_manifest::publishable(m).is_none() {
+        if support_manifest::publishable(cx, m).is_none() {
             continue;
         }
         let Some((version, span)) = support_manifest::manifest_str(m, "/version") else {

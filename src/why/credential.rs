@@ -56,6 +56,52 @@ pub struct AuthView {
     /// The secret-bearing key (`_authToken`, `_auth`, `_password`, or
     /// `certfile` for a pure cert).
     pub source: Option<KeySource>,
+    /// The `Authorization` header as sent, masked (`Bearer npm_*** (40
+    /// chars, sha256:…)`): the fingerprint is of the part after the scheme.
+    pub header: Option<String>,
+    /// The header is node's Basic auth from `user:password@` in the URL.
+    pub from_url: bool,
+    /// The secret value holds `$NAME` or `%NAME%`, which npm does not
+    /// expand (only `${NAME}`): it is sent as written.
+    pub literal_var: Option<String>,
+}
+
+/// A `$NAME` (not `${`) or `%NAME%` in a value: shell and Windows variable
+/// syntax npm sends literally.
+#[must_use]
+pub fn literal_var(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    let name_at = |i: usize| {
+        let n = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        (n > 0 && (b[i].is_ascii_alphabetic() || b[i] == b'_')).then_some(n)
+    };
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'$' && i + 1 < b.len() {
+            if let Some(n) = name_at(i + 1) {
+                return Some(value[i..=i + n].to_string());
+            }
+        }
+        if c == b'%' && i + 1 < b.len() {
+            if let Some(n) = name_at(i + 1) {
+                if b.get(i + 1 + n) == Some(&b'%') {
+                    return Some(value[i..i + n + 2].to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `Bearer <masked>` / `Basic <masked>`.
+#[must_use]
+pub fn masked_header(h: &str) -> String {
+    match h.split_once(' ') {
+        Some((scheme, rest)) => format!("{scheme} {}", secret::mask(rest)),
+        None => secret::mask(h),
+    }
 }
 
 impl AuthView {
@@ -96,6 +142,13 @@ pub fn view(
         scope_auth_key: auth.scope_auth_key.clone(),
         via_registry: auth.via_registry.clone(),
         source: secret_key.map(|k| describe_key(ctx, opts, &k, publish_config)),
+        header: None,
+        from_url: false,
+        literal_var: auth
+            .keys
+            .iter()
+            .find(|k| crate::secret::is_secret_key(k))
+            .and_then(|k| literal_var(&opts.value(k).js_string())),
     }
 }
 
@@ -157,4 +210,27 @@ fn env_of(ctx: &Ctx<'_>, raw: &crate::value::Value) -> Option<EnvInfo> {
             set: r.set,
             optional: r.optional,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_variables() {
+        assert_eq!(
+            literal_var("$GITHUB_TOKEN").as_deref(),
+            Some("$GITHUB_TOKEN")
+        );
+        assert_eq!(literal_var("%NPM_TOKEN%").as_deref(), Some("%NPM_TOKEN%"));
+        assert_eq!(literal_var("abc$1def"), None);
+        assert_eq!(literal_var("npm_abcdef"), None);
+        assert_eq!(literal_var("${X}"), None);
+    }
+
+    #[test]
+    fn masked_headers_keep_the_scheme() {
+        let h = masked_header("Bearer npm_abcdefghijklmnopqrstuvwxyz0123456789");
+        assert!(h.starts_with("Bearer npm_*** (40 chars, sha256:"), "{h}");
+    }
 }

@@ -89,7 +89,7 @@ impl Ctx<'_> {
 
     fn auth_lines(&self, a: &AuthView) -> Vec<String> {
         let mut out = Vec::new();
-        let mark = if a.env_unset() || a.cert_missing {
+        let mark = if a.env_unset() || a.cert_missing || a.literal_var.is_some() {
             "✘"
         } else if a.kind == Kind::None {
             "·"
@@ -111,9 +111,19 @@ impl Ctx<'_> {
                 " (same-host fallback: walked the registry URL {r})"
             ));
         }
+        if a.from_url {
+            head.push_str(
+                " (user:password inside the URL: node sends them when npm sets no header)",
+            );
+        }
         out.push(head);
         if let Some(s) = &a.source {
             out.push(format!("  {}", self.source_line(s)));
+        }
+        if let Some(v) = &a.literal_var {
+            out.push(format!(
+                "  the value holds {v}, sent as written: npm expands only ${{NAME}}"
+            ));
         }
         if a.cert_missing {
             out.push(
@@ -283,6 +293,36 @@ impl Ctx<'_> {
         self.near_misses(out, &misses)
     }
 
+    fn whoami(&self, out: &mut dyn Write, w: &super::whoami::Whoami) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "npm whoami (asks {}, never a scope's registry)",
+            w.registry
+        )?;
+        if w.from_config {
+            writeln!(
+                out,
+                "  {:<10} answers the user name configured at {}… (no request)",
+                "",
+                w.checked_key.as_deref().unwrap_or("?")
+            )?;
+        }
+        if let Some(r) = &w.request {
+            self.request(out, "", r, "")?;
+        }
+        if let Some(e) = &w.error {
+            writeln!(
+                out,
+                "  {:<10} ✘ {}: {} (no _authToken, username+_password, _auth or certfile+keyfile at exactly {})",
+                "",
+                e.code.as_deref().unwrap_or("error"),
+                e.message,
+                w.checked_key.as_deref().unwrap_or("?")
+            )?;
+        }
+        writeln!(out)
+    }
+
     fn url(&self, out: &mut dyn Write, u: &UrlWhy) -> std::io::Result<()> {
         writeln!(out, "{} (--url)", u.input)?;
         self.request(out, "request", &u.request, "")?;
@@ -329,6 +369,7 @@ pub fn write_human(
         ctx.url(out, u)?;
         writeln!(out)?;
     }
+    ctx.whoami(out, &why.whoami)?;
     if let Some(d) = &why.log {
         if d.failures.is_empty() {
             writeln!(out, "The log shows no failing request.")?;

@@ -25,6 +25,7 @@ pub mod registry;
 pub mod report;
 pub mod scrub;
 pub mod tarball;
+pub mod whoami;
 
 use crate::auth::FlatOpts;
 use crate::config::Config;
@@ -84,6 +85,67 @@ impl Request {
             url: None,
             method,
             auth: None,
+            error,
+        }
+    }
+
+    /// The request npm-registry-fetch makes for `uri` with the credential
+    /// `getAuth` returned, and every way it fails before or while sending:
+    /// `certfile`/`keyfile` read errors (`getAuth` throws them), an
+    /// `Authorization` value minipass-fetch rejects (`… is not a legal HTTP
+    /// header value`), a protocol other than HTTP(S). Without an npm
+    /// header, credentials inside the URL go out as node's Basic auth.
+    #[must_use]
+    pub fn sent(
+        ctx: &Ctx<'_>,
+        opts: &FlatOpts<'_>,
+        method: &'static str,
+        uri: &str,
+        auth: &crate::auth::Auth,
+        publish_config: Option<&std::path::PathBuf>,
+    ) -> Request {
+        let mut view = credential::view(ctx, opts, auth, publish_config);
+        let url = wire_url(uri);
+        let mut error = auth
+            .file_error
+            .as_ref()
+            .map(|e| ErrorInfo::new(&e.code, e.message.clone()));
+        let header = match &auth.header {
+            Some(h) => Some(h.clone()),
+            None => crate::auth::url_credentials_header(uri).inspect(|_| {
+                view.from_url = true;
+                if view.kind == crate::auth::Kind::None || view.kind == crate::auth::Kind::Cert {
+                    view.kind = crate::auth::Kind::Basic;
+                }
+            }),
+        };
+        view.header = header.as_deref().map(credential::masked_header);
+        if error.is_none() {
+            if let Some(h) = header
+                .as_deref()
+                .filter(|h| !crate::auth::legal_header_value(h))
+            {
+                error = Some(ErrorInfo {
+                    code: None,
+                    message: format!(
+                        "{} is not a legal HTTP header value",
+                        credential::masked_header(h)
+                    ),
+                });
+            }
+        }
+        if error.is_none()
+            && url::Url::parse(uri).is_ok_and(|u| !matches!(u.scheme(), "http" | "https"))
+        {
+            error = Some(ErrorInfo {
+                code: None,
+                message: "Only HTTP(S) protocols are supported".into(),
+            });
+        }
+        Request {
+            url: Some(url),
+            method,
+            auth: Some(view),
             error,
         }
     }
@@ -166,6 +228,8 @@ pub struct WhyReport {
     pub publish_asked: bool,
     /// The diagnosis of `--log`, when given: its failures are problems.
     pub log: Option<log::Diagnosis>,
+    /// What `npm whoami` does with this config.
+    pub whoami: whoami::Whoami,
 }
 
 impl PackageWhy {
@@ -293,6 +357,10 @@ fn request_problem(what: &str, r: &Request, out: &mut Vec<String>) {
             .and_then(|x| x.env.as_ref())
             .map_or("", |e| e.name.as_str());
         out.push(format!("{what}: sends the literal ${{{name}}} (unset)"));
+    } else if let Some(v) = r.auth.as_ref().and_then(|a| a.literal_var.as_ref()) {
+        out.push(format!(
+            "{what}: sends the literal text {v} (npm expands only ${{NAME}})"
+        ));
     }
 }
 
@@ -373,6 +441,7 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         notes,
         publish_asked: input.publish,
         log: None,
+        whoami: whoami::explain(&ctx),
     }
 }
 
@@ -516,12 +585,7 @@ fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
     let full = fetch_uri(input, flat.registry().as_deref());
     let u = full.as_str();
     let request = match crate::auth::get_auth(u, &flat, None) {
-        Ok(auth) => Request {
-            url: Some(wire_url(u)),
-            method: "GET",
-            auth: Some(credential::view(ctx, &flat, &auth, None)),
-            error: None,
-        },
+        Ok(auth) => Request::sent(ctx, &flat, "GET", u, &auth, None),
         Err(_) => Request {
             url: Some(u.to_string()),
             method: "GET",

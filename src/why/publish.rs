@@ -2,7 +2,7 @@
 //! registry after `publishConfig`, npm's exact nerf-dart credential
 //! pre-check (`ENEEDAUTH`), and the PUT with the credential it would carry.
 
-use super::{Ctx, ErrorInfo, Request, credential, wire_url};
+use super::{Ctx, ErrorInfo, Request};
 use crate::auth::{FlatOpts, Overrides, credentials_by_uri_with, get_auth, pick_registry};
 use crate::config::nerf_dart::nerf_dart;
 use crate::config::validate::Validation;
@@ -39,6 +39,8 @@ pub struct PublishView {
     /// `--force`): `pacote.packument(name@version)` with npm's flat options
     /// and `registry` set to the publish registry. npm ignores its errors.
     pub version_check: Option<Request>,
+    /// `--dry-run`: npm stops before libnpmpublish, no PUT.
+    pub dry_run: bool,
 }
 
 /// libnpmpublish's `EPRIVATE` error, verbatim.
@@ -131,6 +133,7 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         warning: None,
         private: false,
         version_check: None,
+        dry_run: false,
     };
     let project = ctx
         .project
@@ -207,6 +210,7 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         Ok(_) => {}
     }
     let dry_run = opts.truthy("dry-run");
+    view.dry_run = dry_run;
     if view.error.is_none() && !base.truthy("force") {
         view.version_check = Some(version_check(ctx, &spec, &registry));
     }
@@ -263,12 +267,7 @@ fn put_request(
         overrides: Some(&put_overrides),
     };
     let auth = get_auth(&uri, &put_opts, spec.scope.as_deref()).ok()?;
-    Some(Request {
-        url: Some(wire_url(&uri)),
-        method: "PUT",
-        auth: Some(credential::view(ctx, &put_opts, &auth, pkg_json)),
-        error: None,
-    })
+    Some(Request::sent(ctx, &put_opts, "PUT", &uri, &auth, pkg_json))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! with the key that supplied it, and the packument request pacote makes
 //! (`<registry without trailing slashes>/<escapedName>`).
 
-use super::{Ctx, ErrorInfo, Request, credential, remove_trailing_slashes, wire_url};
+use super::{Ctx, ErrorInfo, Request, remove_trailing_slashes};
 use crate::auth::{FlatOpts, get_auth, pick_registry};
 use crate::config::Origin;
 use crate::spec::npa::PackageArg;
@@ -68,12 +68,7 @@ pub fn packument(ctx: &Ctx<'_>, flat: &FlatOpts<'_>, spec: &PackageArg, registry
     }
     let uri = packument_url(registry, spec);
     match get_auth(&uri, flat, spec.scope.as_deref()) {
-        Ok(auth) => Request {
-            url: Some(wire_url(&uri)),
-            method: "GET",
-            auth: Some(credential::view(ctx, flat, &auth, None)),
-            error: None,
-        },
+        Ok(auth) => Request::sent(ctx, flat, "GET", &uri, &auth, None),
         Err(_) => Request::failed("GET", Some(ErrorInfo::invalid_url())),
     }
 }

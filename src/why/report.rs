@@ -47,6 +47,9 @@ pub fn auth_json(a: Option<&AuthView>) -> J {
     m.insert("cert".into(), json!(a.cert));
     m.insert("scope_auth_key".into(), json!(a.scope_auth_key));
     m.insert("via_registry".into(), json!(a.via_registry));
+    m.insert("header".into(), json!(a.header));
+    m.insert("from_url".into(), json!(a.from_url));
+    m.insert("literal_var".into(), json!(a.literal_var));
     J::Object(m)
 }
 
@@ -89,6 +92,8 @@ fn publish_json(p: Option<&PublishView>) -> J {
         "ignored_publish_config_registry": p.ignored_publish_config_registry,
         "warning": p.warning,
         "private": p.private,
+        "dry_run": p.dry_run,
+        "put_sent": p.error.is_none() && !p.dry_run && put.is_some_and(|r| r.error.is_none()),
         "version_check": p.version_check.as_ref().map_or(J::Null, |r| request_json(Some(r))),
     })
 }
@@ -146,6 +151,13 @@ fn document(r: &WhyReport) -> J {
         "packages": r.packages.iter().map(package_json).collect::<Vec<_>>(),
         "urls": r.urls.iter().map(url_json).collect::<Vec<_>>(),
         "notes": r.notes,
+        "whoami": {
+            "registry": r.whoami.registry,
+            "checked_key": r.whoami.checked_key,
+            "from_config": r.whoami.from_config,
+            "request": r.whoami.request.as_ref().map_or(J::Null, |q| request_json(Some(q))),
+            "error": error_json(r.whoami.error.as_ref()),
+        },
         "ok": r.is_ok(),
         "problems": r.problems(),
     });

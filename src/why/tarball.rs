@@ -4,7 +4,7 @@
 //! own remote rewrite, and the credential npm-registry-fetch attaches with
 //! arborist's options (default registry normalised to end in `/`).
 
-use super::{Ctx, ErrorInfo, Request, credential, remove_trailing_slashes, wire_url};
+use super::{Ctx, ErrorInfo, Request, remove_trailing_slashes};
 use crate::auth::{FlatOpts, Overrides, get_auth};
 use crate::spec::npa::{PackageArg, SpecType, npa};
 use crate::value::Value;
@@ -242,12 +242,7 @@ pub fn install_request(
                 .then(|| name.split_once('/').map(|(s, _)| s.to_string()))
                 .flatten();
             match get_auth(&fetched, &opts, scope.as_deref()) {
-                Ok(auth) => Request {
-                    url: Some(wire_url(&fetched)),
-                    method: "GET",
-                    auth: Some(credential::view(ctx, &opts, &auth, None)),
-                    error: None,
-                },
+                Ok(auth) => Request::sent(ctx, &opts, "GET", &fetched, &auth, None),
                 Err(_) => Request::failed("GET", Some(ErrorInfo::invalid_url())),
             }
         }
@@ -279,12 +274,7 @@ pub fn pack_request(ctx: &Ctx<'_>, resolved: &str) -> Request {
         .unwrap_or_else(|| "https://registry.npmjs.org".to_string());
     let fetched = pacote_remote_resolved(resolved, &registry, &replace_registry_host(&flat));
     match get_auth(&fetched, &flat, None) {
-        Ok(auth) => Request {
-            url: Some(wire_url(&fetched)),
-            method: "GET",
-            auth: Some(credential::view(ctx, &flat, &auth, None)),
-            error: None,
-        },
+        Ok(auth) => Request::sent(ctx, &flat, "GET", &fetched, &auth, None),
         Err(_) => Request::failed("GET", Some(ErrorInfo::invalid_url())),
     }
 }

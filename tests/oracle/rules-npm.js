@@ -11,7 +11,8 @@
 
 const path = require('node:path')
 const fs = require('node:fs')
-const { spawnSync } = require('node:child_process')
+const { spawn, spawnSync } = require('node:child_process')
+const os = require('node:os')
 
 const args = process.argv.slice(2)
 const npmRoot = args[args.indexOf('--npm-root') + 1]
@@ -31,6 +32,36 @@ function npm (argv) {
 
 function manifest () {
   return JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'))
+}
+
+// `npm <argv>` without blocking this process (a server of ours must answer)
+function npmAsync (argv) {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [path.join(npmRoot, 'bin', 'npm-cli.js'), ...argv], {
+      cwd: project,
+      env: process.env,
+    })
+    let stdout = ''
+    let stderr = ''
+    c.stdout.on('data', (d) => { stdout += d })
+    c.stderr.on('data', (d) => { stderr += d })
+    const timer = setTimeout(() => c.kill(), 60000)
+    c.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }) })
+  })
+}
+
+// A fresh self-signed certificate for 127.0.0.1 (openssl), or null.
+function selfSigned () {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-npm-tls-'))
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' })
+  if (r.status !== 0) {
+    return null
+  }
+  const out = { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') }
+  fs.rmSync(dir, { recursive: true, force: true })
+  return out
 }
 
 const checks = {
@@ -88,6 +119,42 @@ const checks = {
     const out = JSON.parse(r.stdout)
     const published = (out.version ? out : Object.values(out)[0]).version
     return { problem: published !== m.version, evidence: `package.json ${JSON.stringify(m.version)}, npm publish ${JSON.stringify(published)}` }
+  },
+
+  // the real `npm ping` against a loopback https server whose certificate
+  // nobody trusts (unless the fixture's `ca.pem` placeholder is swapped for it)
+  async 'tls-verification' () {
+    const tls = selfSigned()
+    if (!tls) {
+      return { skip: 'openssl cannot make a certificate' }
+    }
+    const placeholder = path.join(project, 'ca.pem')
+    if (fs.existsSync(placeholder)) {
+      fs.writeFileSync(placeholder, tls.cert)
+    }
+    const server = require('node:https').createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const registry = `https://127.0.0.1:${server.address().port}/`
+    const r = await npmAsync(['ping', `--registry=${registry}`, '--fetch-retries=0', '--loglevel=warn'])
+    server.close()
+    const accepted = r.status === 0
+    const certError = /SELF_SIGNED|self.signed|unable to verify|UNABLE_TO/i.test(r.stderr)
+    const cafile = (await npmAsync(['config', 'get', 'cafile'])).stdout.trim()
+    let trusted = false
+    try {
+      trusted = cafile !== 'null' && fs.readFileSync(cafile, 'utf8').includes(tls.cert.trim())
+    } catch {}
+    const npmrc = fs.existsSync(path.join(project, '.npmrc')) ? fs.readFileSync(path.join(project, '.npmrc'), 'utf8') : ''
+    const wroteTrust = /^\s*(cafile|ca(\[\])?|NODE_TLS_REJECT_UNAUTHORIZED)\s*=/mi.test(npmrc)
+    const what = accepted ? 'npm ping accepted the self-signed certificate' : `npm ping failed${certError ? ' on the certificate' : ''}: ${r.stderr.split('\n').find(l => l.includes('error')) || r.status}`
+    return {
+      // verification off, or a trust setting that did not make npm trust anything
+      problem: (accepted && !trusted) || (!accepted && certError && wroteTrust),
+      evidence: `${what}; cafile=${cafile}${trusted ? ' (holds the server certificate)' : ''}`,
+    }
   },
 }
 
