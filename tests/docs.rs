@@ -225,10 +225,20 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
         .expect("write");
     } else {
         std::fs::write(target.join(".npmrc"), &ex.body).expect("write");
+        // `dep:NAME` attributes: the example project depends on NAME
+        let deps: Vec<String> = ex
+            .attrs
+            .iter()
+            .filter_map(|a| a.strip_prefix("dep:"))
+            .map(|d| format!("\"{d}\": \"^1.0.0\""))
+            .collect();
         if !project.join("package.json").exists() {
             std::fs::write(
                 project.join("package.json"),
-                "{\"name\": \"example\", \"version\": \"1.0.0\"}\n",
+                format!(
+                    "{{\"name\": \"example\", \"version\": \"1.0.0\", \"dependencies\": {{{}}}}}\n",
+                    deps.join(", ")
+                ),
             )
             .expect("write");
         }

@@ -1052,3 +1052,39 @@ fn lint_staged_snippet_checks_the_staged_files() {
     );
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
+
+/// The release workflow builds every platform package the launcher knows,
+/// and names its archives as the cargo-binstall metadata expects.
+#[test]
+fn release_workflow_covers_every_platform_and_binstall() {
+    let release = yaml(&repo().join(".github/workflows/release.yml"));
+    let matrix = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_vec()
+        .unwrap();
+    let mut built: Vec<String> = matrix
+        .iter()
+        .map(|m| format!("cli-{}", m["platform"].as_str().unwrap()))
+        .collect();
+    built.sort();
+    let packages: Vec<String> = platform_packages().into_iter().map(|(d, _)| d).collect();
+    assert_eq!(built, packages);
+    let text = std::fs::read_to_string(repo().join(".github/workflows/release.yml")).unwrap();
+    for needle in [
+        r#"name="npmrc-doctor-$version-${{ matrix.target }}""#,
+        r#"tar czf "$name.tar.gz" "$name""#,
+        r#"7z a "$name.zip" "$name""#,
+        "--provenance",
+        "sha256sum",
+    ] {
+        assert!(text.contains(needle), "release.yml lacks {needle}");
+    }
+    let cargo = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    for needle in [
+        r#"pkg-url = "{ repo }/releases/download/v{ version }/{ name }-{ version }-{ target }.tar.gz""#,
+        r#"pkg-url = "{ repo }/releases/download/v{ version }/{ name }-{ version }-{ target }.zip""#,
+        r#"bin-dir = "{ name }-{ version }-{ target }/{ bin }{ binary-ext }""#,
+        r#"repository = "https://github.com/npmrc-doctor/npmrc-doctor""#,
+    ] {
+        assert!(cargo.contains(needle), "Cargo.toml lacks {needle}");
+    }
+}

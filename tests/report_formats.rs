@@ -60,6 +60,11 @@ impl Repo {
             .unwrap()
     }
 
+    /// stdout, whatever the exit code.
+    fn stdout_any(&self, args: &[&str]) -> String {
+        String::from_utf8(self.check(args).stdout).unwrap()
+    }
+
     fn stdout(&self, args: &[&str]) -> String {
         let out = self.check(args);
         assert_eq!(
@@ -342,4 +347,44 @@ fn without_git_paths_are_relative_to_the_working_directory() {
     std::fs::remove_dir(repo.root.join("repo/.git")).unwrap();
     let doc: Value = serde_json::from_str(&repo.stdout(&["--format", "gitlab"])).unwrap();
     assert_eq!(doc[0]["location"]["path"], ".npmrc");
+}
+
+#[test]
+fn junit_is_well_formed_xml_with_hostile_text() {
+    let parse = "import sys, xml.etree.ElementTree as E\n\
+                 r = E.fromstring(sys.stdin.buffer.read())\n\
+                 print(len(r.findall('.//failure')), '|'.join(f.get('message') for f in r.iter('failure')))";
+    if Command::new("python3")
+        .args(["-c", "import xml.etree.ElementTree"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        println!("SKIPPED: JUnit XML well-formedness test (python3 not found)");
+        return;
+    }
+    let repo = Repo::new();
+    // a key with markup, quotes, an escape sequence and `]]>`: unknown-key
+    // quotes it in its message
+    repo.write("repo/packages/app/.npmrc", "a<b>&\"c'\u{1b}[31m]]>=1\n");
+    let xml = repo.stdout_any(&["--format", "junit"]);
+    let out = std::process::Command::new("python3")
+        .args(["-c", parse])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(xml.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let parsed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "not well-formed:\n{xml}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(parsed.starts_with("1 "), "{parsed}");
+    assert!(parsed.contains("a<b>&\"c'\\u{1b}[31m]]>"), "{parsed}");
 }

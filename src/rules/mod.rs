@@ -6,6 +6,7 @@
 use crate::check::context::Context;
 use crate::check::diagnostic::{Diagnostic, Severity};
 
+pub mod audit_sends_private_names;
 pub mod auth_key_shape;
 pub mod auth_key_trailing_slash;
 pub mod credentials_in_url;
@@ -28,6 +29,7 @@ pub mod invalid_json;
 pub mod invalid_package_name;
 pub mod invalid_registry_url;
 pub mod invalid_version;
+pub mod misspelled_field;
 pub mod multiple_settings_on_line;
 pub mod not_a_comment;
 pub mod orphan_credential;
@@ -145,6 +147,7 @@ macro_rules! declare_rule {
 
 /// Every rule, sorted by name.
 pub static ALL: &[&Rule] = &[
+    &audit_sends_private_names::RULE,
     &auth_key_shape::RULE,
     &auth_key_trailing_slash::RULE,
     &credentials_in_url::RULE,
@@ -167,6 +170,7 @@ pub static ALL: &[&Rule] = &[
     &invalid_package_name::RULE,
     &invalid_registry_url::RULE,
     &invalid_version::RULE,
+    &misspelled_field::RULE,
     &multiple_settings_on_line::RULE,
     &not_a_comment::RULE,
     &orphan_credential::RULE,

@@ -156,6 +156,103 @@ const checks = {
       evidence: `${what}; cafile=${cafile}${trusted ? ' (holds the server certificate)' : ''}`,
     }
   },
+
+  // the claims in the fixture's snapshot ("`K` … did you mean `T`?"), each
+  // checked with npm: @npmcli/package-json's prepare() (what `npm publish`
+  // reads) leaves `T` unset although `K` is there; a real
+  // `npm publish --dry-run` warns about each misspelled publishConfig key
+  async 'misspelled-field' () {
+    const snapshot = process.env.RULES_NPM_SNAPSHOT ? fs.readFileSync(process.env.RULES_NPM_SNAPSHOT, 'utf8') : ''
+    const claims = [...snapshot.matchAll(/`(publishConfig\.)?([^`]+)` is not (?:a field npm reads|an npm setting): did you mean `([^`]+)`\?/g)]
+      .map(([, pc, key, target]) => ({ inPublishConfig: Boolean(pc), key, target }))
+    const PackageJson = req('@npmcli/package-json')
+    const { content } = await PackageJson.prepare(project)
+    const r = npm(['publish', '--dry-run', ...OFFLINE])
+    const unknown = [...r.stderr.matchAll(/Unknown publishConfig config "([^"]+)"/g)].map(m => m[1])
+    const evidence = []
+    let confirmed = 0
+    for (const c of claims) {
+      const where = c.inPublishConfig ? (content.publishConfig || {}) : content
+      // npm did not turn the misspelling into the field it reads
+      const ignored = where[c.target] === undefined && where[c.key] !== undefined
+      const ok = ignored && (!c.inPublishConfig || unknown.includes(c.key))
+      if (ok) confirmed++
+      evidence.push(`${c.key}→${c.target}: ${ok ? 'npm ignores it' : 'NOT confirmed'}`)
+    }
+    if (unknown.length) {
+      evidence.push(`npm publish --dry-run: Unknown publishConfig config ${unknown.join(', ')}`)
+    }
+    return {
+      problem: claims.length > 0 ? confirmed === claims.length : unknown.length > 0,
+      evidence: evidence.join('; ') || `npm publish --dry-run exit ${r.status}, no unknown publishConfig key`,
+    }
+  },
+
+  // a real `npm install` on an up-to-date tree (nothing to fetch, so only
+  // the automatic audit talks to a registry) through a loopback proxy that
+  // records where npm connects and answers 403: nothing leaves the machine
+  async 'audit-sends-private-names' () {
+    const targets = []
+    const proxy = require('node:net').createServer((c) => {
+      c.once('data', (d) => {
+        targets.push(d.toString().split('\r\n')[0])
+        c.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      })
+    })
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const p = `http://127.0.0.1:${proxy.address().port}`
+    const r = await npmAsync(['install', `--proxy=${p}`, `--https-proxy=${p}`, '--noproxy=', '--fetch-retries=0',
+      '--no-fund', '--no-update-notifier', '--loglevel=http'])
+    proxy.close()
+    const bulk = r.stderr.split('\n').filter(l => l.includes('/-/npm/v1/security/advisories/bulk'))
+    const hosts = bulk.map(l => new URL(l.split(' ').find(w => /^https?:\/\//.test(w))).host)
+    // the scoped packages installed, and the registry npm maps their scope to
+    const lock = JSON.parse(fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8'))
+    const scoped = Object.keys(lock.packages).filter(k => k.startsWith('node_modules/@')).map(k => k.slice('node_modules/'.length))
+    const leaked = []
+    for (const name of scoped) {
+      const scope = name.split('/')[0]
+      const reg = (await npmAsync(['config', 'get', `${scope}:registry`])).stdout.trim()
+      if (reg && reg !== 'undefined' && hosts.some(h => h !== new URL(reg).host)) {
+        leaked.push(`${name} (from ${reg})`)
+      }
+    }
+    return {
+      problem: leaked.length > 0,
+      evidence: `audit POSTs: ${bulk.length ? hosts.join(', ') : 'none'}; proxy saw: ${targets.join(' | ') || 'nothing'}; private names sent elsewhere: ${leaked.join(', ') || 'none'}`,
+    }
+  },
+
+  // the GitLab CI variables: a loopback "GitLab" plays CI_API_V4_URL /
+  // CI_SERVER_HOST, and a real `npm view` shows whether npm sends the job
+  // token. Endpoint paths are GitLab's own routes, not npm behaviour.
+  async 'gitlab-endpoint' () {
+    const file = path.join(project, '.npmrc')
+    const npmrc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+    if (!npmrc.includes('${CI_')) {
+      return { skip: 'a claim about GitLab\'s API routes, not about npm' }
+    }
+    let auth = null
+    const server = require('node:http').createServer((req, res) => {
+      auth = req.headers.authorization || 'none'
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const host = `127.0.0.1:${server.address().port}`
+    process.env.CI_API_V4_URL = `http://${host}/api/v4`
+    process.env.CI_SERVER_URL = `http://${host}`
+    process.env.CI_SERVER_HOST = host
+    process.env.CI_PROJECT_ID = '42'
+    process.env.CI_JOB_TOKEN = 'job-token-for-the-test'
+    const scope = (npmrc.match(/^(@[^:]+):registry/m) || [])[1] || '@acme'
+    const r = await npmAsync(['view', `${scope}/probe`, '--fetch-retries=0', '--loglevel=warn'])
+    server.close()
+    return {
+      problem: auth === 'none',
+      evidence: `npm view ${scope}/probe reached the registry: ${auth !== null}; Authorization sent: ${auth && auth !== 'none' ? 'yes' : 'no'} (exit ${r.status})`,
+    }
+  },
 }
 
 const check = checks[rule]
