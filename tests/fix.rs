@@ -186,40 +186,48 @@ fn changed_keys(before: &str, after: &str) -> BTreeSet<String> {
     keys
 }
 
-/// Top-level members of a `package.json` that a changed line of `before`
-/// falls in.
+/// Top-level members of a `package.json` that a changed line falls in,
+/// on either side (a renamed member counts under both names).
 fn changed_members(path: &Path, before: &str, after: &str) -> BTreeSet<String> {
-    let mut starts = vec![0];
-    for (i, b) in before.bytes().enumerate() {
-        if b == b'\n' {
-            starts.push(i + 1);
-        }
-    }
-    let at = |line: usize| starts.get(line).copied().unwrap_or(before.len());
-    let mut ranges = Vec::new();
-    for op in similar::TextDiff::from_lines(before, after).ops() {
-        if op.tag() != similar::DiffTag::Equal {
-            let r = op.old_range();
-            // an insertion touches the line it is inserted at
-            ranges.push(at(r.start)..at(r.end.max(r.start + 1)));
-        }
-    }
-    let manifest = npmrc_doctor::manifest::spanned::Manifest::from_bytes(
-        path.to_path_buf(),
-        before.as_bytes(),
-    );
+    let ops = similar::TextDiff::from_lines(before, after).ops().to_vec();
     let mut out = BTreeSet::new();
-    for node in &manifest.nodes {
-        let Some(name) = node.pointer.strip_prefix('/').filter(|n| !n.contains('/')) else {
-            continue;
-        };
-        let start = node
-            .key_span
-            .as_ref()
-            .map_or(node.value_span.start, |k| k.start);
-        let end = node.value_span.end;
-        if ranges.iter().any(|r| r.start < end && start < r.end) {
-            out.insert(name.replace("~1", "/").replace("~0", "~"));
+    for (text, old_side) in [(before, true), (after, false)] {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        let at = |line: usize| starts.get(line).copied().unwrap_or(text.len());
+        let ranges: Vec<std::ops::Range<usize>> = ops
+            .iter()
+            .filter(|op| op.tag() != similar::DiffTag::Equal)
+            .map(|op| {
+                let r = if old_side {
+                    op.old_range()
+                } else {
+                    op.new_range()
+                };
+                // an insertion or deletion touches the line it is at
+                at(r.start)..at(r.end.max(r.start + 1))
+            })
+            .collect();
+        let manifest = npmrc_doctor::manifest::spanned::Manifest::from_bytes(
+            path.to_path_buf(),
+            text.as_bytes(),
+        );
+        for node in &manifest.nodes {
+            let Some(name) = node.pointer.strip_prefix('/').filter(|n| !n.contains('/')) else {
+                continue;
+            };
+            let start = node
+                .key_span
+                .as_ref()
+                .map_or(node.value_span.start, |k| k.start);
+            let end = node.value_span.end;
+            if ranges.iter().any(|r| r.start < end && start < r.end) {
+                out.insert(name.replace("~1", "/").replace("~0", "~"));
+            }
         }
     }
     out
