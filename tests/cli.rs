@@ -651,3 +651,361 @@ fn why_verdict_last_line_json_ok_and_exit_code_agree() {
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!((code, &doc["ok"]), (1, &serde_json::Value::Bool(false)));
 }
+
+/// A project with one error (`registry-trailing-slash`) and two warnings
+/// (`removed-key`, `duplicate-key`).
+fn conventions_project() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    sb.write(
+        "project/.npmrc",
+        "always-auth=true\nfund=false\nfund=false\n@acme:registry=https://gitlab.example.com/api/v4/packages/npm\n",
+    );
+    sb
+}
+
+fn check_out(sb: &Sandbox, extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(sb)])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn exit_zero_quiet_and_max_warnings() {
+    let sb = conventions_project();
+    let (code, all, _) = check_out(&sb, &["--format", "concise"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        all.contains("[removed-key]") && all.contains("[registry-trailing-slash]"),
+        "{all}"
+    );
+    // --exit-zero: findings reported, exit 0
+    let (code, out, _) = check_out(&sb, &["--format", "concise", "--exit-zero"]);
+    assert_eq!((code, out.as_str()), (Some(0), all.as_str()));
+    // --quiet: errors only
+    let (code, out, _) = check_out(&sb, &["--format", "concise", "--quiet"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("[registry-trailing-slash]") && !out.contains("[removed-key]"),
+        "{out}"
+    );
+    // --max-warnings: two warnings, no errors once the error rule is ignored
+    let ignore = ["--ignore", "registry-trailing-slash"];
+    let (code, _, _) = check_out(&sb, &[&ignore[..], &["--max-warnings", "2"]].concat());
+    assert_eq!(code, Some(0));
+    let (code, _, err) = check_out(&sb, &[&ignore[..], &["--max-warnings", "1"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("Too many warnings: 2 (--max-warnings 1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn select_and_ignore_take_rules_and_categories() {
+    let sb = conventions_project();
+    let (_, out, _) = check_out(&sb, &["--format", "concise", "--select", "correctness"]);
+    assert!(
+        out.contains("[registry-trailing-slash]") && !out.contains("[removed-key]"),
+        "{out}"
+    );
+    let (_, out, _) = check_out(
+        &sb,
+        &[
+            "--format",
+            "concise",
+            "--select",
+            "removed-key,duplicate-key",
+            "--ignore",
+            "duplicate-key",
+        ],
+    );
+    assert!(
+        out.contains("[removed-key]") && !out.contains("[duplicate-key]"),
+        "{out}"
+    );
+    assert!(!out.contains("[registry-trailing-slash]"), "{out}");
+    let (code, _, err) = check_out(&sb, &["--select", "corectness"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean `correctness`?"), "{err}");
+    let (code, _, err) = check_out(&sb, &["--ignore", "removed-kye"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean `removed-key`?"), "{err}");
+}
+
+#[test]
+fn statistics_counts_per_rule() {
+    let sb = conventions_project();
+    let (code, out, _) = check_out(&sb, &["--statistics"]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines.contains(&"    1  error  registry-trailing-slash  (1 fixable)"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"    1  warn   removed-key  (1 fixable)"),
+        "{out}"
+    );
+    assert_eq!(lines.last(), Some(&"    3  total"), "{out}");
+    let (_, json, _) = check_out(&sb, &["--statistics", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc.as_array().unwrap().len(), 3, "{json}");
+}
+
+#[test]
+fn color_choice_force_color_and_dumb_terminals() {
+    let sb = conventions_project();
+    let esc = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = sb.cmd();
+        c.args(["check", "--npm-dir", &npm_dir(&sb)]).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        String::from_utf8_lossy(&c.output().unwrap().stdout).contains('\u{1b}')
+    };
+    assert!(!esc(&[], &[]), "a pipe gets no colour");
+    assert!(esc(&["--color", "always"], &[]));
+    assert!(esc(&[], &[("FORCE_COLOR", "1")]));
+    assert!(!esc(&[], &[("FORCE_COLOR", "0")]));
+    assert!(!esc(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!esc(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    // TERM=dumb turns auto colour off; FORCE_COLOR still wins over it
+    assert!(!esc(&[], &[("TERM", "dumb")]));
+    assert!(esc(&[], &[("FORCE_COLOR", "1"), ("TERM", "dumb")]));
+}
+
+#[test]
+fn width_follows_columns_and_diagnostics_are_separated() {
+    let sb = conventions_project();
+    let render = |cols: &str| {
+        let out = sb
+            .cmd()
+            .env("COLUMNS", cols)
+            .args(["check", "--npm-dir", &npm_dir(&sb)])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let narrow = render("60");
+    let wide = render("200");
+    assert_ne!(narrow, wide, "the width changes the rendering");
+    // one blank line after each diagnostic: before each rule header but the first
+    for rule in ["duplicate-key", "registry-trailing-slash"] {
+        assert!(wide.contains(&format!("\n\n{rule} (")), "{wide}");
+    }
+}
+
+#[test]
+fn stdin_filename_checks_the_text_as_that_file() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    let on_disk = sb.write("project/.npmrc", "fund=false\n");
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--format", "concise"])
+        .args(["--stdin-filename", ".npmrc"])
+        .write_stdin("always-auth=true\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(".npmrc:1:1: warn [removed-key]"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), "fund=false\n");
+    // a file that does not exist yet (an editor's new buffer)
+    let out = sb
+        .cmd()
+        .args(["check", "--npm-dir", &npm_dir(&sb), "--format", "concise"])
+        .args(["--stdin-filename", "packages/new/.npmrc.ci"])
+        .write_stdin("always-auth=true\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("packages/new/.npmrc.ci:1:1: warn [removed-key]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn completions_and_man_page() {
+    let sb = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = sb.cmd().args(["completions", shell]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(text.contains("unsafe-fixes"), "{shell}: {text}");
+    }
+    let out = sb.cmd().args(["man"]).output().unwrap();
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(man.contains(".TH npmrc-doctor 1"), "{man}");
+    let out = sb.cmd().args(["man", "check"]).output().unwrap();
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        man.contains(".TH npmrc-doctor-check 1") && man.contains("max\\-warnings"),
+        "{man}"
+    );
+}
+
+#[test]
+fn settings_file_with_comments_and_extends() {
+    let sb = conventions_project();
+    sb.write(
+        "shared/base.json",
+        "{\n  // the team's baseline\n  \"rules\": { \"removed-key\": \"off\", \"duplicate-key\": \"error\", },\n}\n",
+    );
+    sb.write(
+        "project/.npmrc-doctor.json",
+        "/* this project */ {\"extends\": \"../shared/base.json\", \"rules\": {\"duplicate-key\": \"info\"}}",
+    );
+    let (code, out, err) = check_out(&sb, &["--format", "concise"]);
+    assert!(!out.contains("[removed-key]"), "{out}{err}");
+    assert!(out.contains("info [duplicate-key]"), "{out}");
+    assert_eq!(code, Some(1), "registry-trailing-slash is still an error");
+    // a cycle is a usage error, not a hang
+    sb.write(
+        "shared/base.json",
+        "{\"extends\": \"../project/.npmrc-doctor.json\"}",
+    );
+    let (code, out, err) = check_out(&sb, &[]);
+    assert_eq!(code, Some(2));
+    assert!((out + &err).contains("`extends` cycle"));
+}
+
+#[test]
+fn shipped_settings_schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/npmrc-doctor.schema.json");
+    let generated =
+        serde_json::to_string_pretty(&npmrc_doctor::check::settings::json_schema()).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        shipped == generated,
+        "schema/npmrc-doctor.schema.json is out of date: UPDATE_SCHEMA=1 cargo test --test cli"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    for rule in npmrc_doctor::rules::ALL {
+        assert!(
+            doc["properties"]["rules"]["properties"]
+                .get(rule.name)
+                .is_some()
+        );
+    }
+}
+
+#[test]
+fn suppressions_that_name_an_unknown_rule_or_suppress_nothing() {
+    let sb = Sandbox::new();
+    sb.write("project/package.json", PKG);
+    let npmrc = sb.write(
+        "project/.npmrc",
+        "; npmrc-doctor-disable-next-line removed-kye\nalways-auth=true\n; npmrc-doctor-disable-next-line removed-key duplicate-key\nfund=false\n; npmrc-doctor-disable-next-line removed-key\nfund=true\n",
+    );
+    // only unused-suppression is on: the rules the comments name still run
+    let (_, out, _) = check_out(
+        &sb,
+        &["--format", "concise", "--select", "unused-suppression"],
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            ".npmrc:1:1: warn [unused-suppression] the suppression names `removed-kye`"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(
+            ".npmrc:5:1: warn [unused-suppression] this suppression comment suppresses nothing"
+        ),
+        "{out}"
+    );
+    // the comment that silences nothing is deleted by --fix; the misspelt one is for a person
+    check_out(&sb, &["--fix", "--select", "unused-suppression"]);
+    assert_eq!(
+        std::fs::read_to_string(&npmrc).unwrap(),
+        "; npmrc-doctor-disable-next-line removed-kye\nalways-auth=true\n; npmrc-doctor-disable-next-line removed-key duplicate-key\nfund=false\nfund=true\n"
+    );
+}
+
+#[test]
+fn every_format_links_the_rule_docs() {
+    let sb = conventions_project();
+    let url = "/blob/main/rules/removed-key.md";
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let (_, out, _) = check_out(&sb, &["--format", format]);
+        assert!(out.contains(url), "{format}: {out}");
+    }
+    let (_, json, _) = check_out(&sb, &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let rule = d["rule"].as_str().unwrap();
+        assert!(
+            d["url"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/rules/{rule}.md"))
+        );
+    }
+}
+
+#[test]
+fn settings_are_found_per_checked_file() {
+    let sb = Sandbox::new();
+    sb.write(
+        "project/package.json",
+        "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+    );
+    sb.write("project/.npmrc", "always-auth=true\n");
+    sb.write(
+        "project/packages/a/package.json",
+        "{\"name\": \"a\", \"version\": \"1.0.0\", \"private\": true}\n",
+    );
+    sb.write("project/packages/a/.npmrc.ci", "always-auth=true\n");
+    // the package's own settings file turns the rule off for its files only
+    sb.write(
+        "project/packages/a/.npmrc-doctor.json",
+        "{ \"rules\": { \"removed-key\": \"off\" } } // this package only",
+    );
+    let (_, out, _) = check_out(&sb, &["--format", "concise"]);
+    assert!(out.contains(".npmrc:1:1: warn [removed-key]"), "{out}");
+    assert!(!out.contains("packages/a/.npmrc.ci"), "{out}");
+    // --settings FILE applies one file to every checked file
+    sb.write("project/all.json", "{}");
+    let (_, out, _) = check_out(
+        &sb,
+        &[
+            "--format",
+            "concise",
+            "--select",
+            "removed-key",
+            "--settings",
+            "all.json",
+        ],
+    );
+    assert!(
+        out.contains("packages/a/.npmrc.ci:1:1: warn [removed-key]"),
+        "{out}"
+    );
+    // a broken settings file is a usage error
+    sb.write(
+        "project/packages/a/.npmrc-doctor.json",
+        "{ \"rules\": { \"removed-kye\": \"off\" } }",
+    );
+    let (code, out, err) = check_out(&sb, &[]);
+    assert_eq!(code, Some(2));
+    assert!((out + &err).contains("did you mean `removed-key`?"));
+}

@@ -57,6 +57,7 @@ fn check_file(src: &Path, name: &str) -> (CheckRun, PathBuf, tempfile::TempDir) 
             cache: None,
         },
         settings: Settings::default(),
+        discover_settings: None,
         overlay: None,
     };
     let result = run(&options, &Env::new(vars, project));

@@ -262,6 +262,7 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
             cache: None,
         },
         settings,
+        discover_settings: None,
         overlay: None,
     };
     let result = run(&options, &Env::new(vars, project));

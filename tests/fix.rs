@@ -126,6 +126,7 @@ fn options(scenario: &Scenario, prepared: &Prepared) -> CheckOptions {
             cache: None,
         },
         settings: Settings::default(),
+        discover_settings: None,
         overlay: None,
     }
 }

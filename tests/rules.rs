@@ -51,6 +51,7 @@ fn run_case(rule: &str, case_dir: &Path) -> Result<(String, usize), String> {
             cache: None,
         },
         settings,
+        discover_settings: None,
         overlay: None,
     };
     let result = run(&options, &env);

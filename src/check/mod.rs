@@ -29,7 +29,12 @@ pub struct CheckOptions {
     /// Also report findings in the user, global and builtin files.
     pub all_layers: bool,
     pub load: LoadOptions,
+    /// The settings for every checked file, unless `discover_settings`.
     pub settings: Settings,
+    /// Look up the settings per checked folder: the nearest
+    /// `.npmrc-doctor.json` at or above it (with what it extends), then
+    /// these command-line adjustments; without a file, the defaults.
+    pub discover_settings: Option<settings::Overrides>,
     /// Texts that replace the files on disk at these paths (the fixer's
     /// unsaved state); every reader of the run sees them.
     pub overlay: Option<Arc<BTreeMap<PathBuf, String>>>,
@@ -51,6 +56,9 @@ pub struct CheckRun {
     pub npm_reads: BTreeSet<PathBuf>,
     /// The package manager detected for each checked directory.
     pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
+    /// A settings file found for a checked folder could not be used (the
+    /// folder was not checked; the message is in `errors`).
+    pub settings_failed: bool,
 }
 
 /// Runs the check.
@@ -70,8 +78,36 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     }
     let plan = discover::plan(&options, env, &mut run.errors);
     let index = crate::project::PublishIndex::with_base(env.cwd());
+    let mut found: BTreeMap<Option<PathBuf>, Result<Settings, String>> = BTreeMap::new();
     for (dir, files) in plan {
-        check_dir(&dir, &files, &options, env, &index, &mut run);
+        let settings = match &options.discover_settings {
+            None => options.settings.clone(),
+            Some(overrides) => {
+                let file = Settings::find(&dir);
+                let s = found
+                    .entry(file.clone())
+                    .or_insert_with(|| {
+                        let mut s = match &file {
+                            Some(f) => Settings::read(f)?,
+                            None => Settings::default(),
+                        };
+                        overrides.apply(&mut s)?;
+                        Ok(s)
+                    })
+                    .clone();
+                match s {
+                    Ok(s) => s,
+                    Err(e) => {
+                        if !run.errors.contains(&e) {
+                            run.errors.push(e);
+                        }
+                        run.settings_failed = true;
+                        continue;
+                    }
+                }
+            }
+        };
+        check_dir(&dir, &files, &options, &settings, env, &index, &mut run);
     }
     run.diagnostics
         .sort_by(|a, b| (&a.primary.location, a.rule).cmp(&(&b.primary.location, b.rule)));
@@ -83,6 +119,7 @@ fn check_dir(
     dir: &Path,
     files: &discover::DirFiles,
     options: &CheckOptions,
+    settings: &Settings,
     env: &Env,
     index: &crate::project::PublishIndex,
     run: &mut CheckRun,
@@ -175,14 +212,27 @@ fn check_dir(
         .iter()
         .map(|d| (d.path.clone(), suppress::Suppressions::of(d)))
         .collect();
+    // a rule switched off still runs when a suppression comment names it
+    // (or names none) and unused-suppression reports comments that
+    // suppress nothing: its findings only mark the comments used
+    let unused_rule = &rules::unused_suppression::RULE;
+    let audit = settings.severity(unused_rule).is_some();
+    let named = |rule: &rules::Rule| {
+        suppressions.iter().any(|(_, s)| {
+            s.comments
+                .iter()
+                .any(|c| c.rules.is_empty() || c.rules.iter().any(|r| r == rule.name))
+        })
+    };
     for rule in rules::ALL {
-        let Some(severity) = options.settings.severity(rule) else {
+        let severity = settings.severity(rule);
+        if severity.is_none() && !(audit && named(rule)) {
             continue;
-        };
+        }
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
         for mut d in found {
-            d.severity = severity;
+            d.severity = severity.unwrap_or(d.severity);
             sanitize(&mut d);
             let file = &d.primary.location.file;
             if !cx.is_checked(file) {
@@ -198,7 +248,24 @@ fn check_dir(
                     continue;
                 }
             }
-            run.diagnostics.push(d);
+            if severity.is_some() {
+                run.diagnostics.push(d);
+            }
+        }
+    }
+    // suppression comments that did nothing, now that every rule ran
+    if let Some(severity) = settings.severity(unused_rule) {
+        for (path, s) in &suppressions {
+            let Some(doc) = cx.npmrc_doc(path) else {
+                continue;
+            };
+            for u in s.unused() {
+                if let Some(mut d) = rules::unused_suppression::diagnostic(doc, &u) {
+                    d.severity = severity;
+                    sanitize(&mut d);
+                    run.diagnostics.push(d);
+                }
+            }
         }
     }
     for doc in &project.npmrc {

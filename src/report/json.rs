@@ -41,6 +41,7 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
                 "end_column": end_column,
                 "help": d.help,
                 "note": d.note,
+                "url": super::ci::rule_doc_url(d.rule),
                 "fixable": d.fix.is_some(),
                 "fix": fix_json(run, d, cwd),
             })
@@ -117,7 +118,11 @@ pub fn write_github(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io:
             "::{level} file={},{position},title=npmrc-doctor ({})::{}",
             escape_property(&file),
             d.rule,
-            escape_data(&d.message)
+            escape_data(&format!(
+                "{} ({})",
+                d.message,
+                super::ci::rule_doc_url(d.rule)
+            ))
         )?;
     }
     Ok(())

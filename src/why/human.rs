@@ -66,6 +66,7 @@ impl Ctx<'_> {
             )],
             source: NamedSource::new(display_path(file, self.cwd), masked),
             related: Vec::new(),
+            url: None,
         };
         let mut out = String::new();
         self.handler.render_report(&mut out, &s).ok()?;
