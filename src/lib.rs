@@ -9,16 +9,18 @@
 //!   validation (`@npmcli/config` 10);
 //! - [`spec`]: dependency specs, versions, ranges and package names
 //!   (`npm-package-arg`, `semver`, `validate-npm-package-name`);
-//! - [`auth`], [`why`]: the registry and credential npm uses per request;
+//! - [`npm`]: one model of npm's decisions per request (registry, URL,
+//!   credential, every failure); [`auth`] is its npm-registry-fetch part;
+//! - [`why`]: the doctor that explains that model;
 //! - [`cli`]: the commands built on top of it.
 
-pub mod auth;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod env;
 pub mod fix;
 pub mod manifest;
+pub mod npm;
 pub mod npmrc;
 pub mod project;
 pub mod report;
@@ -28,3 +30,5 @@ pub mod spec;
 pub mod util;
 pub mod value;
 pub mod why;
+
+pub use npm::auth;

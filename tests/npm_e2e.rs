@@ -101,14 +101,20 @@ impl Registry {
     }
 }
 
-/// Flags given to npm and, after `--`, to `why`.
-const FLAGS: &[&str] = &[
-    "--no-audit",
-    "--no-fund",
-    "--no-update-notifier",
-    "--fetch-retries=0",
-    "--strict-ssl=false",
-];
+/// Flags given to npm and, after `--`, to `why` (`--no-audit` except for
+/// the audit scenarios).
+fn flags(cmd: Cmd) -> Vec<&'static str> {
+    let mut f = vec![
+        "--no-fund",
+        "--no-update-notifier",
+        "--fetch-retries=0",
+        "--strict-ssl=false",
+    ];
+    if !matches!(cmd, Cmd::InstallAudit | Cmd::CiAudit) {
+        f.push("--no-audit");
+    }
+    f
+}
 
 struct Outcome {
     status: i32,
@@ -124,7 +130,7 @@ fn run_npm(s: &Scenario, reg: &Registry, root: &Path, env: &BTreeMap<String, Str
         .current_dir(root.join("project"))
         .args(s.cmd.argv())
         .args(s.args.iter().map(|a| reg.expand(a, root)))
-        .args(FLAGS)
+        .args(flags(s.cmd))
         .stdin(Stdio::null());
     let out = cmd.output().expect("npm runs");
     let text = format!(
@@ -156,9 +162,9 @@ fn run_why(s: &Scenario, reg: &Registry, root: &Path, env: &BTreeMap<String, Str
         Cmd::Publish => {
             cmd.arg("--publish");
         }
-        Cmd::Ci | Cmd::Whoami => {}
+        Cmd::Ci | Cmd::Whoami | Cmd::InstallAudit | Cmd::CiAudit => {}
     }
-    cmd.arg("--").args(FLAGS);
+    cmd.arg("--").args(flags(s.cmd));
     let out = cmd.output().unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -180,8 +186,12 @@ fn recorded(r: &Value) -> String {
         k => k.to_string(),
     };
     let cert = if r["cert"].is_string() { " +cert" } else { "" };
+    let names = r["names"]
+        .as_array()
+        .map(|n| format!(" names={}", Value::Array(n.clone())))
+        .unwrap_or_default();
     format!(
-        "{} {} {cred}{cert}",
+        "{} {} {cred}{cert}{names}",
         r["method"].as_str().unwrap_or(""),
         r["url"].as_str().unwrap_or("")
     )
@@ -237,7 +247,9 @@ fn expected(s: &Scenario, why: &Value) -> (Vec<String>, Option<Value>) {
         return (reqs, Some(why["validation"]["error"].clone()));
     }
     let push = |r: &Value, reqs: &mut Vec<String>, err: &mut Option<Value>| {
-        if r["error"].is_null() {
+        if r["error"].is_null() && r["url"].is_null() {
+            // no such request (a URL spec has no packument)
+        } else if r["error"].is_null() {
             reqs.push(predicted(r));
         } else if err.is_none() {
             *err = Some(r["error"].clone());
@@ -254,13 +266,22 @@ fn expected(s: &Scenario, why: &Value) -> (Vec<String>, Option<Value>) {
                 if p["packument"]["error"].is_null() {
                     push(&p["packument"], &mut reqs, &mut err);
                     push(&p["tarball"], &mut reqs, &mut err);
+                    if p["tarball"]["fetched_twice"] == true {
+                        push(&p["tarball"], &mut reqs, &mut err);
+                    }
                 } else {
                     push(&p["packument"], &mut reqs, &mut err);
                 }
             }
         }
-        Cmd::Ci => {
+        Cmd::Ci | Cmd::CiAudit => {
             for p in pkgs.iter().filter(|p| p["source"] == "dependency") {
+                push(&p["tarball"], &mut reqs, &mut err);
+            }
+        }
+        Cmd::InstallAudit => {
+            for p in pkgs.iter().filter(|p| p["source"] == "dependency") {
+                push(&p["packument"], &mut reqs, &mut err);
                 push(&p["tarball"], &mut reqs, &mut err);
             }
         }
@@ -297,6 +318,11 @@ fn expected(s: &Scenario, why: &Value) -> (Vec<String>, Option<Value>) {
             }
         }
     }
+    if matches!(s.cmd, Cmd::InstallAudit | Cmd::CiAudit) && why["audit"].is_object() {
+        let a = &why["audit"];
+        let names = Value::Array(a["names"].as_array().cloned().unwrap_or_default());
+        reqs.push(format!("{} names={names}", predicted(&a["request"])));
+    }
     (reqs, err)
 }
 
@@ -305,7 +331,17 @@ fn check(s: &Scenario, reg: &mut Registry, base: &Path) -> Result<usize, String>
     for (rel, text) in s.files {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, reg.expand(text, &root)).unwrap();
+        // `@cert:NAME`: a copy of tests/e2e/certs/NAME
+        let body = match text.strip_prefix("@cert:") {
+            Some(name) => std::fs::read_to_string(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/e2e/certs")
+                    .join(name),
+            )
+            .unwrap(),
+            None => reg.expand(text, &root),
+        };
+        std::fs::write(&p, body).unwrap();
     }
     if !s
         .files

@@ -31,6 +31,12 @@ fn copy_tree(src: &Path, dst: &Path) {
 
 /// Runs `why --log <file> --format json` in a copy of the case's files.
 fn why_log(name: &str, log_file: &str) -> (Value, i32) {
+    let log = case_dir(name).join(log_file);
+    why_log_path(name, &log)
+}
+
+/// The same with a log file from anywhere.
+fn why_log_path(name: &str, log: &Path) -> (Value, i32) {
     let dir = case_dir(name);
     let case: Value =
         serde_json::from_str(&fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
@@ -48,7 +54,7 @@ fn why_log(name: &str, log_file: &str) -> (Value, i32) {
         .args(["why", "--format", "json", "--npm-dir"])
         .arg(root.join("npm"))
         .arg("--log")
-        .arg(dir.join(log_file))
+        .arg(log)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -154,4 +160,93 @@ fn e403_on_publish_put() {
     assert_eq!(f[0]["code"], "E403");
     assert!(has_cause(&f[0], "lacks permission"));
     assert!(cause_at_line(&f[0], ".npmrc", 2));
+}
+
+fn no_cause(f: &Value, needle: &str) -> bool {
+    !has_cause(f, needle)
+}
+
+#[test]
+fn e403_package_already_exists() {
+    for log in ["debug-0.log", "terminal.txt"] {
+        let (doc, code) = why_log("publish-e403-already-exists", log);
+        assert_eq!(code, 1);
+        let f = failures(&doc);
+        assert_eq!(f.len(), 1, "{log}: {f:?}");
+        assert_eq!(f[0]["method"], "PUT");
+        assert_eq!(f[0]["message"], "Package already exists.");
+        let first = &f[0]["causes"][0];
+        assert_eq!(first["title"], "this version is already published", "{log}");
+        assert!(has_cause(&f[0], "Bump `version`"), "{log}");
+        // no generic permission story, no metadata-size note
+        assert!(no_cause(&f[0], "lacks permission"), "{log}: {f:?}");
+        assert!(no_cause(&f[0], "20,000"), "{log}: {f:?}");
+    }
+}
+
+#[test]
+fn e403_tarball_registry_without_trailing_slash() {
+    for log in ["debug-0.log", "terminal.txt"] {
+        let (doc, code) = why_log("install-e403-tarball-registry-no-slash", log);
+        assert_eq!(code, 1);
+        let f = failures(&doc);
+        assert_eq!(f.len(), 1, "{log}: {f:?}");
+        assert_eq!(f[0]["status"], 403);
+        assert!(
+            f[0]["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/-/@acme/widget-1.0.0.tgz")
+        );
+        assert!(has_cause(&f[0], "no credential was sent"), "{log}");
+        assert!(has_cause(&f[0], "missing-trailing-slash"), "{log}");
+        assert!(
+            has_cause(
+                &f[0],
+                "add a trailing slash to the registry: `http://127.0.0.1:47321/api/v4/packages/npm/`"
+            ),
+            "{log}: {f:?}"
+        );
+        assert!(cause_at_line(&f[0], ".npmrc", 2), "{log}");
+        // no invented key below the tarball's path
+        assert!(no_cause(&f[0], "/-/@acme/:_authToken"), "{log}: {f:?}");
+    }
+}
+
+#[test]
+fn e401_basic_challenge_and_the_explainer_text() {
+    let (doc, code) = why_log("install-e401-basic-challenge", "terminal.txt");
+    assert_eq!(code, 1);
+    let f = failures(&doc);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(has_cause(&f[0], "user name and password (Basic)"));
+    assert!(has_cause(&f[0], "incomplete"));
+    // the same npm text as the E401 explainer quotes it (old `npm ERR!`
+    // prefix, no URL): still a cause, and the request without credential
+    let text =
+        fs::read_to_string(case_dir("install-e401-basic-challenge").join("terminal.txt")).unwrap();
+    let explainer: String = text
+        .lines()
+        .filter(|l| l.starts_with("npm error") && !l.contains("complete log"))
+        .map(|l| format!("{}\n", l.replacen("npm error", "npm ERR!", 1)))
+        .collect();
+    assert!(explainer.starts_with("npm ERR! code E401\nnpm ERR! Incorrect or missing password."));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("explainer.txt");
+    fs::write(&path, explainer).unwrap();
+    let (doc, code) = why_log_path("install-e401-basic-challenge", &path);
+    assert_eq!(code, 1);
+    let f = failures(&doc);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["code"], "E401");
+    assert!(f[0]["url"].is_null());
+    assert!(has_cause(&f[0], "user name and password (Basic)"));
+    assert!(
+        has_cause(
+            &f[0],
+            "no credential is sent with the packument of @acme/legacy"
+        ),
+        "{f:?}"
+    );
+    assert!(has_cause(&f[0], "incomplete"), "{f:?}");
 }

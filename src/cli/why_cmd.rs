@@ -55,6 +55,7 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
         specs: args.specs.clone(),
         urls: args.urls.clone(),
         publish: args.publish,
+        log_urls: Vec::new(),
     };
     let parsed_log = match &args.log {
         Some(path) => match read_log(path) {
@@ -64,8 +65,8 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
                 // of an ENEEDAUTH, which npm never requested)
                 for f in l.failures.iter().filter(|f| f.method.is_some()) {
                     if let Some(u) = &f.url {
-                        if !input.urls.contains(u) {
-                            input.urls.push(u.clone());
+                        if !input.log_urls.contains(u) {
+                            input.log_urls.push(u.clone());
                         }
                     }
                 }
@@ -88,6 +89,14 @@ pub fn run(args: &WhyArgs, env: &Env, out: &mut dyn Write) -> u8 {
             "nothing to explain: give a SPEC, --url URL or --log FILE, or run in a directory with a package.json that has a name",
         );
         return super::EXIT_USAGE;
+    }
+    if let Some(l) = &parsed_log {
+        // a log of an install or a view is not about publishing
+        if !l.publish_failed() && !args.publish {
+            for p in &mut why.packages {
+                p.publish = None;
+            }
+        }
     }
     why.log = parsed_log.as_ref().map(|l| log::diagnose(l, &why, &config));
     let result = match args.format {

@@ -180,24 +180,27 @@ impl PublishOpts {
         else {
             return out;
         };
-        let cli = cx.config().map(|c| c.layer(Layer::Cli));
-        for (key, value) in pc {
-            if cli.is_some_and(|l| {
-                l.settings
-                    .iter()
-                    .any(|s| s.raw_key == *key || s.key == *key)
-            }) {
-                continue;
-            }
-            if !(is_scope_registry_re(key)
+        // the model decides which keys npm flattens over its options
+        let overrides = match cx.config() {
+            Some(config) => crate::npm::publish::publish_config_overrides(
+                config,
+                &serde_json::Value::Object(pc.clone()),
+            ),
+            None => pc
+                .iter()
+                .map(|(k, v)| (k.clone(), flat_value(k, &Value::from_json(v))))
+                .collect(),
+        };
+        for (key, value) in overrides {
+            if !(is_scope_registry_re(&key)
                 || matches!(key.as_str(), "registry" | "scope" | "access"))
             {
                 continue;
             }
-            let span = manifest.value_span(&publish_config_pointer(key));
+            let span = manifest.value_span(&publish_config_pointer(&key));
             out.set(
-                key,
-                flat_value(key, &Value::from_json(value)),
+                &key,
+                value,
                 Source::PublishConfig {
                     key: key.clone(),
                     span,
@@ -220,11 +223,6 @@ impl PublishOpts {
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Opt> {
         self.opts.iter().find(|(k, _)| k == key).map(|(_, o)| o)
-    }
-
-    /// `opts[key]` when truthy.
-    fn truthy(&self, key: &str) -> Option<&Opt> {
-        self.get(key).filter(|o| o.value.is_truthy())
     }
 
     /// `opts.access` after flattening (`private` → `restricted`).
@@ -278,36 +276,31 @@ pub struct PublishTarget {
     pub via: Via,
 }
 
-/// npm-registry-fetch `pickRegistry(name@version, opts)`.
+/// npm-registry-fetch `pickRegistry(name@version, opts)`: the model's
+/// decision ([`crate::npm::auth::pick_registry_with`]) over these options,
+/// with where the answer came from.
 #[must_use]
 pub fn pick_registry(name: &str, opts: &PublishOpts) -> PublishTarget {
-    if let Some(scope) = name_scope(name) {
-        let key = scope_key(scope);
-        if let Some(o) = opts.truthy(&key) {
-            return target(o, key, Via::Scope);
-        }
-    }
-    if let Some(scope) = opts.truthy("scope").and_then(|o| o.value.as_str()) {
-        let key = scope_key(scope);
-        if let Some(o) = opts.truthy(&key) {
-            return target(o, key, Via::ScopeOption);
-        }
-    }
-    if let Some(o) = opts.truthy("registry") {
-        return target(o, "registry".into(), Via::Registry);
-    }
+    let get = |k: &str| opts.get(k).map_or(Value::Undefined, |o| o.value.clone());
+    let (url, key) = crate::npm::auth::pick_registry_with(name_scope(name), &get);
+    let Some(key) = key else {
+        return PublishTarget {
+            url: DEFAULT_REGISTRY.to_string(),
+            source: Source::Default,
+            key: "registry".into(),
+            via: Via::Registry,
+        };
+    };
+    let via = if key == "registry" {
+        Via::Registry
+    } else if name_scope(name).is_some_and(|s| scope_key(s) == key) {
+        Via::Scope
+    } else {
+        Via::ScopeOption
+    };
     PublishTarget {
-        url: DEFAULT_REGISTRY.to_string(),
-        source: Source::Default,
-        key: "registry".into(),
-        via: Via::Registry,
-    }
-}
-
-fn target(o: &Opt, key: String, via: Via) -> PublishTarget {
-    PublishTarget {
-        url: o.value.js_string(),
-        source: o.source.clone(),
+        url,
+        source: opts.get(&key).map_or(Source::Default, |o| o.source.clone()),
         key,
         via,
     }

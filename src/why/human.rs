@@ -224,10 +224,18 @@ impl Ctx<'_> {
                 } else {
                     format!("  (lockfile: {}, rewritten)", t.resolved)
                 }
-            } else {
+            } else if t.from_spec {
+                "  (the spec is the tarball URL; fetched twice: for its package.json, then to extract)"
+                    .to_string()
+            } else if t.version_known {
                 "  (registry's conventional URL)".to_string()
+            } else {
+                "  (version unknown without a lockfile: the registry's conventional URL; the packument decides)"
+                    .to_string()
             };
-            self.request(out, "tarball", &t.request, &extra)?;
+            let mut shown = t.request.clone();
+            shown.url = t.url_pattern(&p.version);
+            self.request(out, "tarball", &shown, &extra)?;
         }
         // the publish verdict is shown where it counts (the verdict of
         // `WhyReport::problems`); a private project package is only noted
@@ -314,11 +322,52 @@ impl Ctx<'_> {
         if let Some(e) = &w.error {
             writeln!(
                 out,
-                "  {:<10} ✘ {}: {} (no _authToken, username+_password, _auth or certfile+keyfile at exactly {})",
+                "  {:<10} · would fail: {}: {} (no _authToken, username+_password, _auth or certfile+keyfile at exactly {})",
                 "",
                 e.code.as_deref().unwrap_or("error"),
                 e.message,
                 w.checked_key.as_deref().unwrap_or("?")
+            )?;
+        }
+        writeln!(out)
+    }
+
+    fn audit(&self, out: &mut dyn Write, a: &super::audit::Audit) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "npm audit (also run by npm install / npm ci unless --no-audit)"
+        )?;
+        self.request(out, "", &a.request, "")?;
+        writeln!(
+            out,
+            "  {:<10} sends the names and versions of {} package{}{}",
+            "",
+            a.names.len(),
+            if a.names.len() == 1 { "" } else { "s" },
+            if a.from_lockfile {
+                " (the lockfile's)"
+            } else {
+                " (the direct dependencies; their own dependencies too)"
+            }
+        )?;
+        if !a.other_registry.is_empty() {
+            let list: Vec<String> = a
+                .other_registry
+                .iter()
+                .take(5)
+                .map(|(n, r)| format!("{n} (from {r})"))
+                .collect();
+            writeln!(
+                out,
+                "  {:<10} ! including {} whose registry is another one: {}{}",
+                "",
+                a.other_registry.len(),
+                list.join(", "),
+                if a.other_registry.len() > 5 {
+                    ", …"
+                } else {
+                    ""
+                }
             )?;
         }
         writeln!(out)
@@ -371,6 +420,9 @@ pub fn write_human(
         writeln!(out)?;
     }
     ctx.whoami(out, &why.whoami)?;
+    if let Some(a) = &why.audit {
+        ctx.audit(out, a)?;
+    }
     if let Some(d) = &why.log {
         if d.failures.is_empty() {
             writeln!(out, "The log shows no failing request.")?;

@@ -28,6 +28,9 @@ pub struct Failure {
     pub status: Option<u16>,
     /// npm's error code (`E401`, `ENEEDAUTH`, `EOTP`, …).
     pub code: Option<String>,
+    /// The registry's own words after the URL (`… - PUT url - Package
+    /// already exists.`).
+    pub message: Option<String>,
 }
 
 /// What was found in a log.
@@ -41,6 +44,12 @@ pub struct ParsedLog {
     pub scoped_auth_warnings: Vec<(String, String)>,
     /// The npm command (`install`, `publish`, `view`, …) when logged.
     pub command: Option<String>,
+    /// npm said "Incorrect or missing password.": a 401 whose
+    /// `WWW-Authenticate` asks for Basic auth.
+    pub basic_challenge: bool,
+    /// npm said "your authentication token seems to be invalid": a 401
+    /// whose `WWW-Authenticate` asks for a Bearer token.
+    pub bearer_challenge: bool,
 }
 
 static PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -50,7 +59,8 @@ static PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static HTTP_FETCH: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"fetch (GET|PUT|POST|DELETE|HEAD|PATCH) (\d{3}) (\S+)").ok());
 static HTTP_ERROR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{3}) [A-Za-z][A-Za-z ]* - (GET|PUT|POST|DELETE|HEAD|PATCH) (\S+)").ok()
+    Regex::new(r"\b(\d{3}) [A-Za-z][A-Za-z ]* - (GET|PUT|POST|DELETE|HEAD|PATCH) (\S+)(?: - (.+))?")
+        .ok()
 });
 static CODE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\bcode (E[A-Z0-9_]+)\b").ok());
 static NEED_AUTH: LazyLock<Option<Regex>> =
@@ -108,6 +118,17 @@ pub fn parse(text: &str) -> ParsedLog {
                     Some(status),
                     None,
                 );
+                if let Some(m) = c.get(4) {
+                    let url = clean_url(&c[3]);
+                    let same = |f: &&mut Failure| {
+                        f.url.as_deref() == Some(url.as_str())
+                            && f.method.as_deref() == Some(&c[2])
+                            && f.status == Some(status)
+                    };
+                    if let Some(f) = log.failures.iter_mut().rev().find(same) {
+                        f.message = Some(m.as_str().trim().to_string());
+                    }
+                }
             }
         }
         if let Some(c) = NEED_AUTH.as_ref().and_then(|r| r.captures(line)) {
@@ -118,6 +139,12 @@ pub fn parse(text: &str) -> ParsedLog {
                 None,
                 Some("ENEEDAUTH"),
             );
+        }
+        if line.contains("Incorrect or missing password.") {
+            log.basic_challenge = true;
+        }
+        if line.contains("your authentication token seems to be invalid") {
+            log.bearer_challenge = true;
         }
         if line.contains("Invalid auth configuration found") {
             push(&mut log, None, None, None, Some("ERR_INVALID_AUTH"));
@@ -160,6 +187,7 @@ pub fn parse(text: &str) -> ParsedLog {
                     url: None,
                     status,
                     code: Some(code),
+                    message: None,
                 });
             }
             None => {}
@@ -196,6 +224,7 @@ fn push(
         url,
         status,
         code: code.map(str::to_string),
+        message: None,
     });
 }
 
@@ -357,7 +386,7 @@ fn registry_hints(
                 "GitLab accepts publishes only on the project endpoint `/api/v4/projects/<id>/packages/npm/`; the instance and group endpoints are read-only.",
             ));
         }
-        if status == Some(400) || is_put {
+        if status == Some(400) {
             let pkg = config.cwd.join("package.json");
             let size = std::fs::metadata(&pkg).map(|m| m.len()).unwrap_or(0);
             let over = size > 20_000;
@@ -379,6 +408,89 @@ fn registry_hints(
             "Azure Artifacts: base64 `_password`",
             "Azure Artifacts needs `username` (anything) and `_password` = base64 of the PAT, for both `…/npm/registry/` and `…/npm/`; PATs expire.",
         ));
+    }
+    out
+}
+
+/// "Package already exists.": the registry has this name@version.
+fn exists_cause(f: &Failure, why: &WhyReport, log: &ParsedLog) -> Cause {
+    let project = why
+        .packages
+        .iter()
+        .find(|p| p.publish.as_ref().is_some_and(|x| x.project));
+    let version = project
+        .and_then(|p| p.spec.rsplit_once('@').map(|(_, v)| v.to_string()))
+        .unwrap_or_else(|| "this version".into());
+    let check_missed = log
+        .failures
+        .iter()
+        .any(|x| x.method.as_deref() == Some("GET") && x.status == Some(404))
+        || log.command.as_deref() == Some("publish");
+    let mut detail = format!(
+        "the registry answered \"{}\": it already holds {version} of this package and a published version cannot be overwritten. Bump `version` in package.json (`npm version patch`) and publish again.",
+        f.message.as_deref().unwrap_or_default()
+    );
+    if check_missed {
+        detail.push_str(" npm's own check did not stop it: its version-check GET of the packument found no such version (npm ignores that request's errors, a 404 included).");
+    }
+    if f.url.as_deref().is_some_and(|u| u.contains("/api/v4/")) {
+        detail.push_str(" On GitLab the version may exist in this project, or in another project of the group when the group's package settings do not allow duplicates.");
+    }
+    cause("this version is already published", detail)
+}
+
+/// For a failure whose URL the log does not show: every request of the
+/// explanation that carries no credential, or a wrong literal one.
+fn unsent_credentials(why: &WhyReport) -> Vec<Cause> {
+    let mut out = Vec::new();
+    // the project's own package is not installed; the public registry
+    // needs no credential
+    for p in why
+        .packages
+        .iter()
+        .filter(|p| p.source != super::Source::Project)
+    {
+        let reqs = [
+            ("packument", p.packument.as_ref()),
+            ("tarball", p.tarball.as_ref().map(|t| &t.request)),
+        ];
+        for (what, r) in reqs {
+            let Some(r) = r else { continue };
+            let Some(a) = &r.auth else { continue };
+            let url = r.url.as_deref().unwrap_or("?");
+            if a.kind == Kind::None && host_of(url) != "registry.npmjs.org" {
+                out.push(cause(
+                    format!("no credential is sent with the {what} of {}", p.spec),
+                    format!("GET {url}: npm finds no `_authToken`/`_auth`/`username`+`_password`/`certfile` on its path"),
+                ));
+                for n in p.near_misses.iter().filter(|n| n.request == what) {
+                    out.push(at(
+                        cause(
+                            format!("`{}` almost matched ({})", n.key, n.reason.code()),
+                            format!("{} — fix: {}", n.message, n.fix),
+                        ),
+                        n.file.clone(),
+                        n.line,
+                    ));
+                }
+            } else if a.env_unset() || a.literal_var.is_some() {
+                let src = a.source.as_ref();
+                out.push(at(
+                    cause(
+                        format!(
+                            "the {what} of {} sends a placeholder as its credential",
+                            p.spec
+                        ),
+                        format!(
+                            "GET {url}: `{}` is sent as written",
+                            src.map_or("?", |s| s.key.as_str())
+                        ),
+                    ),
+                    src.and_then(|s| s.file.clone()),
+                    src.and_then(|s| s.line),
+                ));
+            }
+        }
     }
     out
 }
@@ -433,8 +545,30 @@ pub fn diagnose(log: &ParsedLog, why: &WhyReport, config: &Config) -> Diagnosis 
             "ERR_INVALID_AUTH" => {}
             _ => {}
         }
+        let exists = f
+            .message
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains("already exists"));
+        if exists {
+            causes.push(exists_cause(f, why, log));
+        }
+        if code == "E401" && log.basic_challenge {
+            causes.push(cause(
+                "the registry asks for a user name and password (Basic)",
+                "npm prints \"Incorrect or missing password.\" when the 401 carries `WWW-Authenticate: Basic`: set `username` + `_password` (base64 of the password) or `_auth` (base64 of `user:password`) on the registry's path; a token is sent as Bearer, which this registry does not ask for",
+            ));
+        }
+        if code == "E401" && log.bearer_challenge {
+            causes.push(cause(
+                "the registry asks for a token (Bearer)",
+                "npm prints \"your authentication token seems to be invalid\" when the 401 carries `WWW-Authenticate: Bearer`: the token sent is wrong, expired or revoked, or none was sent",
+            ));
+        }
+        if f.url.is_none() && matches!(code.as_str(), "E401" | "E403" | "E404") {
+            causes.extend(unsent_credentials(why));
+        }
         if let Some((req, registry)) = found {
-            if let Some(auth) = &req.auth {
+            if let Some(auth) = req.auth.as_ref().filter(|_| !exists) {
                 let src = auth.source.as_ref();
                 let (file, line) = (src.and_then(|s| s.file.clone()), src.and_then(|s| s.line));
                 match (auth.kind, f.status) {
@@ -560,6 +694,7 @@ pub fn diagnosis_json(d: &Diagnosis) -> J {
                     "url": x.failure.url,
                     "status": x.failure.status,
                     "code": x.failure.code,
+                    "message": x.failure.message,
                     "causes": x.causes.iter().map(|c| json!({
                         "title": c.title, "detail": c.detail,
                         "file": c.file.as_ref().map(|p| p.display().to_string()), "line": c.line,
@@ -629,6 +764,26 @@ mod tests {
         assert_eq!(
             package_from_url("https://r/lodash/-/lodash-1.tgz").as_deref(),
             Some("lodash")
+        );
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn registry_message_after_the_url() {
+        let log = parse(
+            "npm http fetch GET 404 http://h:1/p/@a%2fb 2ms\nnpm http fetch PUT 403 http://h:1/p/@a%2fb 2ms\nnpm error code E403\nnpm error 403 403 Forbidden - PUT http://h:1/p/@a%2fb - Package already exists.\n",
+        );
+        let put = log
+            .failures
+            .iter()
+            .find(|f| f.method.as_deref() == Some("PUT"));
+        assert_eq!(
+            put.and_then(|f| f.message.as_deref()),
+            Some("Package already exists.")
         );
     }
 }

@@ -1,163 +1,38 @@
 //! `npmrc-doctor why`: for each package spec (or URL), the registry npm 11
 //! picks, the URLs it requests and the credential it attaches to each one,
-//! the `npm publish` verdict, and the credentials that almost matched.
+//! the `npm publish` and `npm whoami` verdicts, and the credentials that
+//! almost matched.
 //!
-//! Every decision follows npm's own code (docs/why-oracle.md describes the
-//! oracle the differential tests compare with):
+//! The decisions are [`crate::npm`]'s (one model of npm, shared with
+//! `check`; docs/why-oracle.md describes the oracle the differential tests
+//! compare with). This module renders them:
 //!
-//! - [`registry`]: `pickRegistry` and the packument URL (pacote);
-//! - [`tarball`]: the lockfile `resolved`, arborist's `#registryResolved`
-//!   and pacote's remote rewrite;
-//! - [`publish`]: npm `lib/commands/publish.js` (publishConfig, the
-//!   `getCredentialsByURI` pre-check, the PUT);
-//! - [`credential`]: what a request carries and where each key came from;
 //! - [`near_miss`]: credentials that almost matched, and why not;
 //! - [`log`]: failing requests found in an npm debug log;
 //! - [`report`]: the JSON document; [`human`]: the human report;
-//! - [`scrub`]: no secret leaves through a string npm prints verbatim.
+//! - [`scrub`]: no secret leaves through a string npm prints verbatim;
+//! - [`WhyReport::problems`]: the one verdict (last line, JSON `ok`, exit
+//!   code).
 
-pub mod credential;
 pub mod human;
 pub mod log;
 pub mod near_miss;
-pub mod publish;
-pub mod registry;
 pub mod report;
 pub mod scrub;
-pub mod tarball;
-pub mod whoami;
 
-use crate::auth::FlatOpts;
+pub use crate::npm::{
+    Ctx, ErrorInfo, Request, audit, credential, fetch_uri, publish, registry, registry_spec,
+    remove_trailing_slashes, tarball, whoami, wire_url,
+};
+
 use crate::config::Config;
 use crate::config::validate::Validation;
 use crate::env::Env;
-use crate::spec::npa::{PackageArg, SpecType, npa};
+use crate::spec::npa::{SpecType, npa};
 pub use credential::AuthView;
 pub use near_miss::NearMiss;
 pub use publish::PublishView;
 pub use registry::RegistryChoice;
-
-/// An error npm's code throws: `{code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorInfo {
-    /// `ERR_INVALID_URL`, `ENEEDAUTH`, … (`None` when the error has none).
-    pub code: Option<String>,
-    /// npm's message, verbatim.
-    pub message: String,
-}
-
-impl ErrorInfo {
-    /// An error with a code.
-    #[must_use]
-    pub fn new(code: &str, message: impl Into<String>) -> ErrorInfo {
-        ErrorInfo {
-            code: Some(code.to_string()),
-            message: message.into(),
-        }
-    }
-
-    /// node's `TypeError [ERR_INVALID_URL]: Invalid URL`.
-    #[must_use]
-    pub fn invalid_url() -> ErrorInfo {
-        ErrorInfo::new("ERR_INVALID_URL", "Invalid URL")
-    }
-}
-
-/// One HTTP request npm would make.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    /// The URL as it goes on the wire (WHATWG `href`); `None` when npm
-    /// throws before making the request.
-    pub url: Option<String>,
-    /// `GET` or `PUT`.
-    pub method: &'static str,
-    /// The credential attached.
-    pub auth: Option<AuthView>,
-    /// What npm's code threw instead of (or while) making the request.
-    pub error: Option<ErrorInfo>,
-}
-
-impl Request {
-    /// A request that was not made because of `error`.
-    #[must_use]
-    pub fn failed(method: &'static str, error: Option<ErrorInfo>) -> Request {
-        Request {
-            url: None,
-            method,
-            auth: None,
-            error,
-        }
-    }
-
-    /// The request npm-registry-fetch makes for `uri` with the credential
-    /// `getAuth` returned, and every way it fails before or while sending:
-    /// `certfile`/`keyfile` read errors (`getAuth` throws them), an
-    /// `Authorization` value minipass-fetch rejects (`… is not a legal HTTP
-    /// header value`), a protocol other than HTTP(S). Without an npm
-    /// header, credentials inside the URL go out as node's Basic auth.
-    #[must_use]
-    pub fn sent(
-        ctx: &Ctx<'_>,
-        opts: &FlatOpts<'_>,
-        method: &'static str,
-        uri: &str,
-        auth: &crate::auth::Auth,
-        publish_config: Option<&std::path::PathBuf>,
-    ) -> Request {
-        let mut view = credential::view(ctx, opts, auth, publish_config);
-        let url = wire_url(uri);
-        let mut error = auth
-            .file_error
-            .as_ref()
-            .map(|e| ErrorInfo::new(&e.code, e.message.clone()));
-        let header = match &auth.header {
-            Some(h) => Some(h.clone()),
-            None => crate::auth::url_credentials_header(uri).inspect(|_| {
-                view.from_url = true;
-                if view.kind == crate::auth::Kind::None || view.kind == crate::auth::Kind::Cert {
-                    view.kind = crate::auth::Kind::Basic;
-                }
-            }),
-        };
-        view.header = header.as_deref().map(credential::masked_header);
-        if error.is_none() {
-            if let Some(h) = header
-                .as_deref()
-                .filter(|h| !crate::auth::legal_header_value(h))
-            {
-                error = Some(ErrorInfo {
-                    code: None,
-                    message: format!(
-                        "{} is not a legal HTTP header value",
-                        credential::masked_header(h)
-                    ),
-                });
-            }
-        }
-        if error.is_none()
-            && url::Url::parse(uri).is_ok_and(|u| !matches!(u.scheme(), "http" | "https"))
-        {
-            error = Some(ErrorInfo {
-                code: None,
-                message: "Only HTTP(S) protocols are supported".into(),
-            });
-        }
-        Request {
-            url: Some(url),
-            method,
-            auth: Some(view),
-            error,
-        }
-    }
-
-    /// Whether the request carries a credential (token, basic or cert).
-    #[must_use]
-    pub fn has_credential(&self) -> bool {
-        self.auth
-            .as_ref()
-            .is_some_and(|a| a.kind != crate::auth::Kind::None)
-    }
-}
 
 /// Where a package spec came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +77,9 @@ pub struct PackageWhy {
     pub publish: Option<PublishView>,
     /// Credentials that almost matched one of the requests above.
     pub near_misses: Vec<NearMiss>,
+    /// The version the URLs above use (the lockfile's, the spec's exact
+    /// version, or a stand-in when the registry decides).
+    pub version: String,
 }
 
 /// `--url U`: a plain GET through npm-registry-fetch.
@@ -230,6 +108,8 @@ pub struct WhyReport {
     pub log: Option<log::Diagnosis>,
     /// What `npm whoami` does with this config.
     pub whoami: whoami::Whoami,
+    /// The audit request of `npm audit` / `npm install` (project mode).
+    pub audit: Option<audit::Audit>,
 }
 
 impl PackageWhy {
@@ -373,23 +253,10 @@ pub struct WhyInput {
     pub urls: Vec<String>,
     /// `--publish`: the user asks about publishing.
     pub publish: bool,
-}
-
-/// Shared context of one `why` run.
-pub struct Ctx<'a> {
-    pub config: &'a Config,
-    pub validation: &'a Validation,
-    pub env: &'a Env,
-    /// The project's `package.json` (in the working directory), if any.
-    pub project: Option<serde_json::Value>,
-}
-
-impl Ctx<'_> {
-    /// npm's flat options.
-    #[must_use]
-    pub fn flat(&self) -> FlatOpts<'_> {
-        FlatOpts::new(self.config)
-    }
+    /// URLs of failing requests in a `--log`: npm fetched them for a
+    /// package, so its scope takes part in the credential's same-host
+    /// fallback.
+    pub log_urls: Vec<String>,
 }
 
 /// Explains `input` against the loaded config.
@@ -424,7 +291,20 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         .iter()
         .map(|(s, src)| explain_package(&ctx, s, *src))
         .collect();
-    let urls = input.urls.iter().map(|u| explain_url(&ctx, u)).collect();
+    let mut urls: Vec<UrlWhy> = input
+        .urls
+        .iter()
+        .map(|u| explain_url(&ctx, u, None))
+        .collect();
+    for u in input.log_urls.iter().filter(|u| !input.urls.contains(u)) {
+        let name = log::package_from_url(u);
+        let scope = name
+            .as_deref()
+            .filter(|n| n.starts_with('@'))
+            .and_then(|n| n.split_once('/'))
+            .map(|(s, _)| s.to_string());
+        urls.push(explain_url(&ctx, u, scope.as_deref()));
+    }
     let notes = config
         .load_warnings
         .iter()
@@ -442,6 +322,11 @@ pub fn explain(config: &Config, validation: &Validation, env: &Env, input: &WhyI
         publish_asked: input.publish,
         log: None,
         whoami: whoami::explain(&ctx),
+        audit: input
+            .specs
+            .is_empty()
+            .then(|| audit::explain(&ctx))
+            .flatten(),
     }
 }
 
@@ -494,25 +379,6 @@ fn js_display(v: &serde_json::Value) -> String {
     }
 }
 
-/// The URL as it goes on the wire: WHATWG `new URL(u).href`, or `u` when
-/// it does not parse.
-#[must_use]
-pub fn wire_url(u: &str) -> String {
-    url::Url::parse(u).map_or_else(|_| u.to_string(), |p| p.to_string())
-}
-
-/// pacote's `removeTrailingSlashes`.
-#[must_use]
-pub fn remove_trailing_slashes(s: &str) -> &str {
-    s.trim_end_matches('/')
-}
-
-/// The spec pacote resolves through the registry (the sub-spec of an alias).
-#[must_use]
-pub fn registry_spec(spec: &PackageArg) -> &PackageArg {
-    spec.sub_spec.as_deref().unwrap_or(spec)
-}
-
 fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy {
     let mut out = PackageWhy {
         spec: spec_str.to_string(),
@@ -524,6 +390,7 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
         pack: None,
         publish: None,
         near_misses: Vec::new(),
+        version: String::new(),
     };
     let spec = match npa(spec_str, None) {
         Ok(s) => s,
@@ -544,14 +411,26 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
     let choice = registry::choose(ctx, scoped);
     let is_registry = scoped.registry || matches!(scoped.type_, SpecType::Alias);
     let packument = is_registry.then(|| registry::packument(ctx, &flat, scoped, &choice.url));
-    let resolved = match &entry {
-        Some(e) => Some(e.resolved.clone()),
-        None => packument
+    // a spec that is itself a tarball URL is fetched as written
+    let remote = matches!(scoped.type_, SpecType::Remote)
+        .then(|| scoped.fetch_spec.clone())
+        .flatten();
+    let resolved = match (&entry, &remote) {
+        (Some(e), _) => Some(e.resolved.clone()),
+        (None, Some(url)) => Some(url.clone()),
+        (None, None) => packument
             .as_ref()
             .filter(|p| p.url.is_some())
             .map(|_| tarball::conventional_url(&choice.url, &real_name, &version)),
     };
-    out.tarball = resolved.map(|r| tarball::install_request(ctx, &name, &r, entry.is_some()));
+    out.tarball = resolved.map(|r| {
+        let mut t = tarball::install_request(ctx, &name, &r, entry.is_some());
+        t.from_spec = entry.is_none() && remote.is_some();
+        t.version_known =
+            t.from_lockfile || t.from_spec || matches!(scoped.type_, SpecType::Version);
+        t
+    });
+    out.version = version.clone();
     out.pack = packument.as_ref().filter(|p| p.url.is_some()).map(|_| {
         tarball::pack_request(
             ctx,
@@ -565,26 +444,14 @@ fn explain_package(ctx: &Ctx<'_>, spec_str: &str, source: Source) -> PackageWhy 
     out
 }
 
-/// npm-registry-fetch's `regFetch(uri)`: a `uri` WHATWG cannot parse is
-/// taken relative to the registry (no `spec` here, so `opts.registry` or
-/// the built-in default): `${registry minus one trailing slash}/${uri
-/// minus one leading slash}`, both trimmed.
-#[must_use]
-pub fn fetch_uri(uri: &str, registry: Option<&str>) -> String {
-    if url::Url::parse(uri).is_ok() {
-        return uri.to_string();
-    }
-    let reg = registry.unwrap_or("https://registry.npmjs.org/").trim();
-    let reg = reg.strip_suffix('/').unwrap_or(reg);
-    let rel = uri.trim();
-    format!("{reg}/{}", rel.strip_prefix('/').unwrap_or(rel))
-}
-
-fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
+/// A GET of `input` through npm-registry-fetch; `scope` is the scope of
+/// the package npm fetched it for (its registry is the one the same-host
+/// fallback walks).
+fn explain_url(ctx: &Ctx<'_>, input: &str, scope: Option<&str>) -> UrlWhy {
     let flat = ctx.flat();
     let full = fetch_uri(input, flat.registry().as_deref());
     let u = full.as_str();
-    let request = match crate::auth::get_auth(u, &flat, None) {
+    let request = match crate::auth::get_auth(u, &flat, scope) {
         Ok(auth) => Request::sent(ctx, &flat, "GET", u, &auth, None),
         Err(_) => Request {
             url: Some(u.to_string()),
@@ -596,7 +463,9 @@ fn explain_url(ctx: &Ctx<'_>, input: &str) -> UrlWhy {
     let mut near_misses = Vec::new();
     if !request.has_credential() {
         if let Some(url) = &request.url {
-            near_misses = near_miss::for_request(ctx, url, None);
+            let registry = crate::auth::auth_registry(scope, &flat)
+                .filter(|r| crate::auth::same_host(r, url).unwrap_or(false));
+            near_misses = near_miss::for_request(ctx, url, registry.as_deref());
         }
     }
     UrlWhy {

@@ -370,16 +370,22 @@ fn for_request_named(
                 parsed.path()
             ),
             format!(
-                "add `{}` (or key the credential to a common parent path)",
-                fix_key(
-                    walk.iter()
-                        .find(|w| w.ends_with('/'))
-                        .map_or(c.prefix.as_str(), String::as_str)
-                )
+                "key the credential to a path both share: `{}`",
+                fix_key(&common_parent(&c.prefix, &walk))
             ),
         ));
     }
     out
+}
+
+/// The deepest key ending in `/` that is both on the request's walk and a
+/// parent of `prefix` (at least `//host[:port]/`).
+fn common_parent(prefix: &str, walk: &[String]) -> String {
+    walk.iter()
+        .filter(|w| w.ends_with('/') && prefix.starts_with(w.as_str()))
+        .max_by_key(|w| w.len())
+        .cloned()
+        .unwrap_or_else(|| prefix.to_string())
 }
 
 /// Near misses for `npm publish`'s exact-key pre-check.

@@ -60,13 +60,31 @@ fn request_json(r: Option<&Request>) -> J {
     json!({"url": r.url, "method": r.method, "auth": auth_json(r.auth.as_ref()), "error": error_json(r.error.as_ref())})
 }
 
-fn tarball_json(t: Option<&TarballRequest>) -> J {
+fn tarball_json(t: Option<&TarballRequest>, version: &str) -> J {
     let mut v = request_json(t.map(|t| &t.request));
     if let Some(o) = v.as_object_mut() {
-        let lockfile = t.is_some_and(|t| t.from_lockfile);
-        let from = if lockfile { "lockfile" } else { "packument" };
+        let from = match t {
+            Some(t) if t.from_lockfile => "lockfile",
+            Some(t) if t.from_spec => "spec",
+            _ => "packument",
+        };
         o.insert("from".into(), json!(from));
         o.insert("resolved".into(), json!(t.map(|t| &t.resolved)));
+        o.insert(
+            "version_known".into(),
+            json!(t.is_some_and(|t| t.version_known)),
+        );
+        // pacote reads a URL spec's package.json from the tarball while
+        // building the tree, then fetches it again to extract it (unless
+        // npm's cache answers)
+        o.insert(
+            "fetched_twice".into(),
+            json!(t.is_some_and(|t| t.from_spec)),
+        );
+        o.insert(
+            "url_pattern".into(),
+            json!(t.and_then(|t| t.url_pattern(version))),
+        );
     }
     v
 }
@@ -120,7 +138,7 @@ fn package_json(p: &PackageWhy) -> J {
         "error": error_json(p.error.as_ref()),
         "registry": registry_json(p.registry.as_ref()),
         "packument": request_json(p.packument.as_ref()),
-        "tarball": tarball_json(p.tarball.as_ref()),
+        "tarball": tarball_json(p.tarball.as_ref(), &p.version),
         "pack": request_json(p.pack.as_ref()),
         "publish": publish_json(p.publish.as_ref()),
         "near_misses": p.near_misses.iter().map(near_miss_json).collect::<Vec<_>>(),
@@ -158,6 +176,12 @@ fn document(r: &WhyReport) -> J {
             "request": r.whoami.request.as_ref().map_or(J::Null, |q| request_json(Some(q))),
             "error": error_json(r.whoami.error.as_ref()),
         },
+        "audit": r.audit.as_ref().map_or(J::Null, |a| json!({
+            "request": request_json(Some(&a.request)),
+            "names": a.names,
+            "from_lockfile": a.from_lockfile,
+            "other_registry": a.other_registry.iter().map(|(n, reg)| json!({"name": n, "registry": reg})).collect::<Vec<_>>(),
+        })),
         "ok": r.is_ok(),
         "problems": r.problems(),
     });

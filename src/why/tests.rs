@@ -59,6 +59,7 @@ fn why(f: &Fixture, specs: &[&str], urls: &[&str]) -> WhyReport {
             specs: specs.iter().map(|s| (*s).to_string()).collect(),
             urls: urls.iter().map(|s| (*s).to_string()).collect(),
             publish: false,
+            log_urls: Vec::new(),
         },
     )
 }
@@ -256,6 +257,7 @@ fn why_publish(f: &Fixture, specs: &[&str], publish: bool) -> WhyReport {
             specs: specs.iter().map(|s| (*s).to_string()).collect(),
             urls: Vec::new(),
             publish,
+            log_urls: Vec::new(),
         },
     )
 }

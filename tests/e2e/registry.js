@@ -89,6 +89,18 @@ const handler = (origin) => (req, res) => {
       auth: credential(req.headers.authorization),
       cert: cert && cert.subject ? cert.subject.CN : null,
     }
+    // the audit's body: which package names left the machine
+    if (req.method === 'POST') {
+      try {
+        let body = Buffer.concat(chunks)
+        if (req.headers['content-encoding'] === 'gzip') {
+          body = zlib.gunzipSync(body)
+        }
+        entry.names = Object.keys(JSON.parse(body.toString('utf8'))).sort()
+      } catch {
+        entry.names = null
+      }
+    }
     fs.appendFileSync(log, JSON.stringify(entry) + '\n')
     const send = (status, body, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type })

@@ -2,7 +2,8 @@
 //! `{TLS}` are the registry's origins (`http://127.0.0.1:<port>`, …), `{a}`
 //! `{b}` `{c}` `{tls}` their nerf-darts (`//127.0.0.1:<port>`), `{a_host}`
 //! … without the slashes, `{CERT}`/`{KEY}` the client certificate and key,
-//! `{CERTDIR}` their directory, `{ROOT}` the scenario's root. Files are
+//! `{CERTDIR}` their directory, `{ROOT}` the scenario's root; a file
+//! written `@cert:NAME` is a copy of `tests/e2e/certs/NAME`. Files are
 //! relative to the root; the project is `project/` (package.json
 //! `{"name":"app","version":"1.0.0"}` unless given), HOME is `home/`.
 //! Names starting `pub-` are unknown to the registry (404).
@@ -20,6 +21,10 @@ pub enum Cmd {
     Publish,
     /// `npm whoami ARGS`.
     Whoami,
+    /// `npm install` of the project's dependencies, with its audit POST.
+    InstallAudit,
+    /// `npm ci` with its audit POST.
+    CiAudit,
 }
 
 impl Cmd {
@@ -30,6 +35,8 @@ impl Cmd {
             Cmd::Ci => &["ci"],
             Cmd::Publish => &["publish"],
             Cmd::Whoami => &["whoami"],
+            Cmd::InstallAudit => &["install"],
+            Cmd::CiAudit => &["ci"],
         }
     }
 }
@@ -761,4 +768,247 @@ pub const SCENARIOS: &[Scenario] = &[
         cmd: Cmd::Whoami,
         args: &[],
     },
+    Scenario {
+        name: "publish-publishconfig-scope",
+        about: "publishConfig.scope maps an unscoped package through the scope's registry",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/\n@x:registry={B}/\n{a}/:_authToken=tok-a\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"scope\":\"x\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-dry-run-ignored",
+        about: "publishConfig[\"dry-run\"] does not stop npm: it reads dry-run from its config",
+        files: &[
+            ("project/.npmrc", "registry={A}/\n{a}/:_authToken=tok-pub\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"dry-run\":true}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-scope-registry-version-check-elsewhere",
+        about: "publishConfig moves the PUT to host b; the version check uses npm's own options: host a",
+        files: &[
+            (
+                "project/.npmrc",
+                "@x:registry={A}/\n{a}/:_authToken=tok-a\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"@x/pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"@x:registry\":\"{B}/\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-publishconfig-token",
+        about: "the token only in publishConfig: the pre-check does not see it (ENEEDAUTH)",
+        files: &[
+            ("project/.npmrc", "registry={A}/\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\",\"publishConfig\":{\"{a}/:_authToken\":\"tok-pc\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "install-spec-is-tarball-url",
+        about: "the spec is a tarball URL on the registry's host: token by the walk",
+        files: &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/files/:_authToken=tok-files\n",
+        )],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["{A}/files/x/-/x-1.0.0.tgz"],
+    },
+    Scenario {
+        name: "install-spec-is-tarball-url-same-host-fallback",
+        about: "tarball URL outside every key's path: the registry's credential (same host)",
+        files: &[(
+            "project/.npmrc",
+            "registry={A}/npm/\n{a}/npm/:_authToken=tok-npm\n",
+        )],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["{A}/files/x/-/x-1.0.0.tgz"],
+    },
+    Scenario {
+        name: "install-spec-is-tarball-url-other-host",
+        about: "tarball URL on host b, token for the registry on a: nothing sent",
+        files: &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=tok-a\n")],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["{B}/files/x/-/x-1.0.0.tgz"],
+    },
+    Scenario {
+        name: "install-range-version-from-registry",
+        about: "a range: the tarball version comes from the packument",
+        files: &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=tok-a\n")],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["lodash@^1"],
+    },
+    Scenario {
+        name: "audit-install-private-scope-names",
+        about: "npm install's audit POSTs every name to the default registry, the private scope's too",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/\n{a}/:_authToken=tok-a\n@x:registry={B}/\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"lodash\":\"^1.0.0\",\"@x/y\":\"^1.0.0\"}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::InstallAudit,
+        args: &[],
+    },
+    Scenario {
+        name: "audit-ci-lockfile-names",
+        about: "npm ci's audit sends the lockfile's names, to the registry with a path",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={B}/npm/\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}}\n",
+            ),
+            (
+                "project/package-lock.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}},\"node_modules/x\":{\"version\":\"1.0.0\",\"resolved\":\"{B}/npm/x/-/x-1.0.0.tgz\"}}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::CiAudit,
+        args: &[],
+    },
+    view(
+        "view-registry-from-env-var",
+        "registry=${REG} expanded from the environment",
+        &[("project/.npmrc", "registry=${REG}\n{b}/:_authToken=tok-b\n")],
+        &[("REG", "{B}/")],
+        &["lodash"],
+    ),
+    view(
+        "view-env-var-in-key",
+        "the credential key itself holds ${HOSTPORT}",
+        &[(
+            "project/.npmrc",
+            "registry={A}/\n//${HOSTPORT}/:_authToken=tok-envkey\n",
+        )],
+        &[("HOSTPORT", "{a_host}")],
+        &["lodash"],
+    ),
+    view(
+        "view-quoted-token",
+        "a double-quoted value: ini strips the quotes",
+        &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/:_authToken=\"tok-quoted-ascii\"\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-token-with-inline-comment",
+        "text after the token on its line is part of the value",
+        &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/:_authToken=tok-x # my token\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-password-not-base64",
+        "_password written in plain text: npm base64-decodes it anyway",
+        &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/:username=bob\n{a}/:_password=pa55word!\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-global-npmrc-token",
+        "the token in the global npmrc ($PREFIX/etc/npmrc)",
+        &[
+            ("project/.npmrc", "registry={A}/\n"),
+            ("prefix/etc/npmrc", "{a}/:_authToken=tok-global\n"),
+        ],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-uppercase-env-config-token",
+        "NPM_CONFIG_ in upper case",
+        &[("project/.npmrc", "registry={A}/\n")],
+        &[("NPM_CONFIG_{a}/:_authToken", "tok-upper")],
+        &["lodash"],
+    ),
+    view(
+        "view-tls-without-client-cert",
+        "the TLS host without certfile/keyfile: no certificate",
+        &[(
+            "project/.npmrc",
+            "registry={TLS}/\n{tls}/:_authToken=tok-tls\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-auth-env-unset",
+        "_auth=${AUTH} unset: the literal text goes out as Basic",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_auth=${AUTH}\n")],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-scoped-registry-path-and-root-tokens",
+        "scope registry with a path; tokens at the path and at the root",
+        &[(
+            "project/.npmrc",
+            "@x:registry={B}/x/npm/\n{b}/:_authToken=tok-root\n{b}/x/npm/:_authToken=tok-path\n",
+        )],
+        &[],
+        &["@x/y"],
+    ),
+    view(
+        "view-certfile-relative",
+        "certfile/keyfile relative to the project directory",
+        &[
+            (
+                "project/.npmrc",
+                "registry={TLS}/\n{tls}/:certfile=certs/client.pem\n{tls}/:keyfile=certs/client.key\n",
+            ),
+            ("project/certs/client.pem", "@cert:client.pem"),
+            ("project/certs/client.key", "@cert:client.key"),
+        ],
+        &[],
+        &["lodash"],
+    ),
 ];

@@ -7,6 +7,7 @@
 // itself (after the last case, or after 3 minutes at the latest).
 //
 //   node tests/oracle/capture-logs.js            # rewrite fixtures/logs/
+//   node tests/oracle/capture-logs.js CASE...    # only these cases
 //
 // The cases use fixed paths (/tmp/npmrc-doctor-capture/<case>) and a fixed
 // port so the saved logs and configs stay comparable between runs.
@@ -29,7 +30,24 @@ const ROUTES = [
   ['GET', /^\/@acme%2fmissing$/, 404, { error: 'Not found' }, {}],
   ['GET', /^\/(npm\/)?@acme%2fapp$/, 404, { error: 'Not found' }, {}],
   ['PUT', /^\/(npm\/)?@acme%2fapp$/, 403, { error: 'You do not have permission to publish "@acme/app"' }, {}],
+  // GitLab-style: the version check misses, the PUT is refused
+  ['GET', /^\/api\/v4\/projects\/7\/packages\/npm\/@acme%2fexisting$/, 404, { error: 'Not found' }, {}],
+  ['PUT', /^\/api\/v4\/projects\/7\/packages\/npm\/@acme%2fexisting$/, 403, { error: 'Package already exists.' }, {}],
+  // GitLab-style instance endpoint: tarballs live on the project endpoint
+  ['GET', /^\/api\/v4\/packages\/npm\/@acme%2fwidget$/, 200, () => packument('@acme/widget', `${REG}/api/v4/projects/7/packages/npm/@acme/widget/-/@acme/widget-1.0.0.tgz`), {}],
+  ['GET', /^\/api\/v4\/projects\/7\/packages\/npm\/@acme\/widget\/-\//, 403, { error: 'Forbidden' }, {}],
+  // a registry that asks for Basic auth
+  ['GET', /^\/basic\/@acme%2flegacy$/, 401, { error: 'Unauthorized' }, { 'www-authenticate': 'Basic realm="loopback"' }],
 ]
+
+function packument (name, tarball) {
+  return {
+    _id: name,
+    name,
+    'dist-tags': { latest: '1.0.0' },
+    versions: { '1.0.0': { name, version: '1.0.0', dist: { tarball, shasum: '0000000000000000000000000000000000000000' } } },
+  }
+}
 
 const server = http.createServer((req, res) => {
   const route = ROUTES.find(([m, re]) => m === req.method && re.test(req.url))
@@ -37,7 +55,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const [, , status, body, headers] = route || [null, null, 404, { error: 'Not found' }, {}]
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
-    res.end(JSON.stringify(body))
+    res.end(JSON.stringify(typeof body === 'function' ? body() : body))
   })
 })
 // never outlive the capture
@@ -98,6 +116,33 @@ const CASES = [
     },
     argv: ['publish'],
   },
+  {
+    name: 'publish-e403-already-exists',
+    about: 'GitLab-style: the version check GET misses (404), the PUT is refused with "Package already exists."',
+    files: {
+      'project/.npmrc': `@acme:registry=${REG}/api/v4/projects/7/packages/npm/\n//${HOST}:${PORT}/api/v4/projects/7/packages/npm/:_authToken=glpat-FAKEfixtureTOKEN000000\n`,
+      'project/package.json': pkg('@acme/existing'),
+    },
+    argv: ['publish'],
+  },
+  {
+    name: 'install-e403-tarball-registry-no-slash',
+    about: 'instance endpoint mapped without its trailing slash: the packument carries the token, the tarball on the project endpoint gets nothing (the same-host fallback walks the slash-less registry URL) and answers 403',
+    files: {
+      'project/.npmrc': `@acme:registry=${REG}/api/v4/packages/npm\n//${HOST}:${PORT}/api/v4/packages/npm/:_authToken=glpat-FAKEfixtureTOKEN000000\n`,
+      'project/package.json': pkg('app'),
+    },
+    argv: ['install', '@acme/widget', '--no-audit', '--no-fund'],
+  },
+  {
+    name: 'install-e401-basic-challenge',
+    about: 'a registry that answers 401 with a Basic challenge: npm prints "Incorrect or missing password." (the E401 explainer\'s text)',
+    files: {
+      'project/.npmrc': `@acme:registry=${REG}/basic/\n//${HOST}:${PORT}/basic/:username=bob\n`,
+      'project/package.json': pkg('app', { dependencies: { '@acme/legacy': '^1.0.0' } }),
+    },
+    argv: ['install', '--no-audit', '--no-fund'],
+  },
 ]
 
 // npm must run asynchronously: the registry lives in this process
@@ -146,7 +191,9 @@ const runCase = async (c) => {
 
 server.listen(PORT, HOST, async () => {
   try {
-    for (const c of CASES) {
+    // `node capture-logs.js [CASE...]`: only those cases
+    const only = process.argv.slice(2)
+    for (const c of CASES.filter(x => !only.length || only.includes(x.name))) {
       await runCase(c)
     }
   } finally {

@@ -90,7 +90,10 @@ impl<'a> FlatOpts<'a> {
     /// `opts.scope` after npm's flatten (`@` added), when set.
     #[must_use]
     pub fn scope(&self) -> Option<String> {
-        match self.config.get("scope") {
+        let v = self
+            .overridden("scope")
+            .unwrap_or_else(|| self.config.get("scope"));
+        match v {
             Value::Str(s) if !s.is_empty() => Some(if s.starts_with('@') {
                 s.clone()
             } else {
@@ -113,20 +116,47 @@ impl<'a> FlatOpts<'a> {
 /// and the key that supplied it (`None` for the built-in default).
 #[must_use]
 pub fn pick_registry(spec_scope: Option<&str>, opts: &FlatOpts<'_>) -> (String, Option<String>) {
+    pick_registry_with(spec_scope, &|k: &str| match k {
+        "registry" => opts
+            .overridden("registry")
+            .unwrap_or_else(|| opts.config.get("registry"))
+            .clone(),
+        "scope" => opts.scope().map_or(Value::Undefined, Value::Str),
+        _ => opts.value(k).clone(),
+    })
+}
+
+/// `pickRegistry(spec, opts)` over any flat options (`get(key)` answers
+/// `opts[key]`): the spec scope's `@scope:registry`, else the `scope`
+/// option's mapping, else `opts.registry`, else npm's default. Returns the
+/// registry and the key that supplied it (`None` for the built-in
+/// default). `check`'s publish rules call it with their attributed
+/// options, `why` through [`pick_registry`].
+#[must_use]
+pub fn pick_registry_with(
+    spec_scope: Option<&str>,
+    get: &dyn Fn(&str) -> Value,
+) -> (String, Option<String>) {
+    // `scope.replace(/^@?/, '@') + ':registry'`
     let scoped = |scope: &str| {
-        let key = format!("@{}:registry", scope.trim_start_matches('@'));
-        let v = opts.value(&key);
+        let key = format!("@{}:registry", scope.strip_prefix('@').unwrap_or(scope));
+        let v = get(&key);
         v.is_truthy().then(|| (v.js_string(), Some(key)))
     };
     if let Some(r) = spec_scope.and_then(scoped) {
         return r;
     }
-    if let Some(r) = opts.scope().as_deref().and_then(scoped) {
-        return r;
+    let scope = get("scope");
+    if scope.is_truthy() {
+        if let Some(r) = scoped(&scope.js_string()) {
+            return r;
+        }
     }
-    match opts.registry() {
-        Some(r) => (r, Some("registry".into())),
-        None => (DEFAULT_REGISTRY.into(), None),
+    let registry = get("registry");
+    if registry.is_truthy() {
+        (registry.js_string(), Some("registry".into()))
+    } else {
+        (DEFAULT_REGISTRY.into(), None)
     }
 }
 

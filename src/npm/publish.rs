@@ -82,15 +82,19 @@ pub fn publish_config_overrides(config: &Config, publish_config: &serde_json::Va
         if cli.get(k).is_some() {
             continue;
         }
-        let flat_key = match k.as_str() {
-            "registry" | "access" | "scope" => k.clone(),
-            "dry-run" => "dry-run".into(),
-            _ if k.starts_with("//") || (k.starts_with('@') && k.ends_with(":registry")) => {
-                k.clone()
+        // @npmcli/config's flatten: the definitions' own flatten (those
+        // that matter for requests), `/@.*:registry$/i` and `//…` keys as is
+        let value = Value::from_json(v);
+        let value = match (k.as_str(), value) {
+            ("scope", Value::Str(s)) if !s.is_empty() && !s.starts_with('@') => {
+                Value::Str(format!("@{s}"))
             }
+            ("access", Value::Str(s)) if s == "private" => Value::Str("restricted".into()),
+            ("registry" | "access" | "scope" | "dry-run", v) => v,
+            (_, v) if k.starts_with("//") || crate::rules::support::is_scope_registry_key(k) => v,
             _ => continue,
         };
-        out.insert(flat_key, Value::from_json(v));
+        out.insert(k.clone(), value);
     }
     out
 }
@@ -201,7 +205,7 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
                 "This command requires you to be logged in to {}",
                 redact_log(&registry)
             );
-            if opts.truthy("dry-run") {
+            if base.truthy("dry-run") {
                 view.warning = Some(format!("{msg} (dry-run)"));
             } else {
                 view.error = Some(ErrorInfo::new("ENEEDAUTH", msg));
@@ -209,7 +213,9 @@ pub fn explain(ctx: &Ctx<'_>, name: &str, version: &str) -> PublishView {
         }
         Ok(_) => {}
     }
-    let dry_run = opts.truthy("dry-run");
+    // publish.js reads `this.npm.config.get('dry-run')`: publishConfig
+    // cannot turn it on
+    let dry_run = base.truthy("dry-run");
     view.dry_run = dry_run;
     if view.error.is_none() && !base.truthy("force") {
         view.version_check = Some(version_check(ctx, &spec, &registry));

@@ -30,6 +30,27 @@ pub struct TarballRequest {
     pub from_lockfile: bool,
     /// The URL before arborist's and pacote's rewrites.
     pub resolved: String,
+    /// The spec itself is the tarball URL (`"x": "https://h/x-1.0.0.tgz"`).
+    pub from_spec: bool,
+    /// The version in the URL is known (lockfile, exact version, URL spec);
+    /// otherwise it is whatever the registry resolves the range or tag to.
+    pub version_known: bool,
+}
+
+impl TarballRequest {
+    /// The URL with an unknown version shown as `<version>`.
+    #[must_use]
+    pub fn url_pattern(&self, version: &str) -> Option<String> {
+        let url = self.request.url.as_deref()?;
+        if self.version_known {
+            return Some(url.to_string());
+        }
+        let tail = format!("-{version}.tgz");
+        Some(match url.strip_suffix(&tail) {
+            Some(head) => format!("{head}-<version>.tgz"),
+            None => url.to_string(),
+        })
+    }
 }
 
 /// `packages["node_modules/<name>"]` (or v1 `dependencies[name]`) of
@@ -257,6 +278,8 @@ pub fn install_request(
         request,
         from_lockfile,
         resolved: resolved.to_string(),
+        from_spec: false,
+        version_known: from_lockfile,
     }
 }
 
