@@ -1009,3 +1009,28 @@ fn settings_are_found_per_checked_file() {
     assert_eq!(code, Some(2));
     assert!((out + &err).contains("did you mean `removed-key`?"));
 }
+
+#[test]
+fn sarif_carries_fixes() {
+    let sb = conventions_project();
+    let (_, out, _) = check_out(&sb, &["--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let slash = results
+        .iter()
+        .find(|r| r["ruleId"] == "registry-trailing-slash")
+        .unwrap();
+    let change = &slash["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], ".npmrc");
+    let r = &change["replacements"][0];
+    let text = "always-auth=true\nfund=false\nfund=false\n@acme:registry=https://gitlab.example.com/api/v4/packages/npm\n";
+    assert_eq!(r["deletedRegion"]["byteOffset"], text.len() - 1);
+    assert_eq!(r["deletedRegion"]["byteLength"], 0);
+    assert_eq!(r["insertedContent"]["text"], "/");
+    assert!(
+        slash["fixes"][0]["description"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("(safe)")
+    );
+}
