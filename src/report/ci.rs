@@ -10,7 +10,6 @@
 
 use crate::check::CheckRun;
 use crate::check::diagnostic::Diagnostic;
-use crate::util::line_col;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -70,6 +69,34 @@ impl ReportPath {
     }
 }
 
+/// 1-based (line, column in Unicode code points) of byte offsets, with one
+/// line table per file: linear in the input however many findings a file
+/// has (same answers as `util::line_col`).
+#[derive(Debug, Default)]
+pub struct Positions<'a> {
+    lines: HashMap<&'a Path, Vec<usize>>,
+}
+
+impl<'a> Positions<'a> {
+    /// The position of `offset` in `file` of `run`.
+    pub fn line_col(&mut self, run: &'a CheckRun, file: &'a Path, offset: usize) -> (usize, usize) {
+        let text = run.sources.get(file).map_or("", String::as_str);
+        let starts = self.lines.entry(file).or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
+        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+}
+
 /// One finding with everything the CI formats print.
 #[derive(Debug)]
 pub struct Finding<'a> {
@@ -94,6 +121,7 @@ pub struct Finding<'a> {
 #[must_use]
 pub fn findings<'a>(run: &'a CheckRun, root: &Path) -> Vec<Finding<'a>> {
     let mut masked: HashMap<&Path, String> = HashMap::new();
+    let mut positions = Positions::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     run.diagnostics
         .iter()
@@ -104,8 +132,8 @@ pub fn findings<'a>(run: &'a CheckRun, root: &Path) -> Vec<Finding<'a>> {
                 .entry(file)
                 .or_insert_with(|| crate::secret::mask_source(file, raw));
             let span = &d.primary.location.span;
-            let start = line_col(text, span.start);
-            let end = line_col(text, span.end);
+            let start = positions.line_col(run, file, span.start);
+            let end = positions.line_col(run, file, span.end);
             let path = ReportPath::new(file, root);
             let content = normalised_content(text, span);
             let mut hasher = Sha256::new();
@@ -212,6 +240,20 @@ mod tests {
             findings(&a, Path::new("/r"))[0].fingerprint,
             findings(&b, Path::new("/r"))[0].fingerprint
         );
+    }
+
+    #[test]
+    fn positions_agree_with_line_col() {
+        let text = "a=1\r\nü=é\n\n//x/:_authToken=t\n";
+        let run = run_with("/r/.npmrc", text, &[]);
+        let mut p = Positions::default();
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                p.line_col(&run, Path::new("/r/.npmrc"), offset),
+                crate::util::line_col(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

@@ -89,7 +89,12 @@ fn region(start: (usize, usize), end: (usize, usize)) -> Value {
     })
 }
 
-fn result(run: &CheckRun, f: &Finding<'_>, root: &Path) -> Value {
+fn result<'a>(
+    run: &'a CheckRun,
+    f: &Finding<'a>,
+    root: &Path,
+    positions: &mut ci::Positions<'a>,
+) -> Value {
     let d = f.diagnostic;
     let rule_index = ALL.iter().position(|r| r.name == d.rule);
     let mut text = d.message.clone();
@@ -106,9 +111,9 @@ fn result(run: &CheckRun, f: &Finding<'_>, root: &Path) -> Value {
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let source = run.sources.get(&l.location.file).map_or("", String::as_str);
-            let start = crate::util::line_col(source, l.location.span.start);
-            let end = crate::util::line_col(source, l.location.span.end);
+            let file = l.location.file.as_path();
+            let start = positions.line_col(run, file, l.location.span.start);
+            let end = positions.line_col(run, file, l.location.span.end);
             let mut loc = json!({
                 "id": i + 1,
                 "physicalLocation": {
@@ -193,9 +198,10 @@ fn fix_object(
 #[must_use]
 pub fn document(run: &CheckRun, cwd: &Path) -> Value {
     let root = ci::repo_root(cwd);
+    let mut positions = ci::Positions::default();
     let results: Vec<Value> = ci::findings(run, &root)
         .iter()
-        .map(|f| result(run, f, &root))
+        .map(|f| result(run, f, &root, &mut positions))
         .collect();
     let notifications: Vec<Value> = run
         .errors
