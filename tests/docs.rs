@@ -223,6 +223,16 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
             "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
         )
         .expect("write");
+    } else if ex.attrs.iter().any(|a| a == "nested") {
+        // the block is `config/.npmrc` of a project checked with `check .`
+        let nested = project.join("config");
+        std::fs::create_dir_all(&nested).expect("mkdir");
+        std::fs::write(nested.join(".npmrc"), &ex.body).expect("write");
+        std::fs::write(
+            project.join("package.json"),
+            "{\"name\": \"example\", \"version\": \"1.0.0\"}\n",
+        )
+        .expect("write");
     } else {
         std::fs::write(target.join(".npmrc"), &ex.body).expect("write");
         // `dep:NAME` attributes: the example project depends on NAME
@@ -253,7 +263,11 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
         settings.set(r.name, level).expect("known rule");
     }
     let options = CheckOptions {
-        paths: Vec::new(),
+        paths: if ex.attrs.iter().any(|a| a == "nested") {
+            vec![project.clone()]
+        } else {
+            Vec::new()
+        },
         include_node_modules: false,
         all_layers: target == home,
         load: LoadOptions {

@@ -11,12 +11,14 @@ pub mod auth_key_shape;
 pub mod auth_key_trailing_slash;
 pub mod credentials_in_url;
 pub mod default_port;
+pub mod dependency_in_dev_and_prod;
 pub mod deprecated_key;
 pub mod duplicate_json_key;
 pub mod duplicate_key;
 pub mod empty_credential;
 pub mod env_var_syntax;
 pub mod env_var_unset;
+pub mod file_dependency_missing;
 pub mod file_encoding;
 pub mod github_packages_scope;
 pub mod gitlab_endpoint;
@@ -32,10 +34,12 @@ pub mod invalid_version;
 pub mod misspelled_field;
 pub mod multiple_settings_on_line;
 pub mod not_a_comment;
+pub mod npmrc_not_read;
 pub mod orphan_credential;
 pub mod package_json_too_large;
 pub mod password_not_base64;
 pub mod private_not_boolean;
+pub mod private_publish_config;
 pub mod publish_auth_mismatch;
 pub mod publish_config_registry_ignored;
 pub mod registry_trailing_slash;
@@ -153,12 +157,14 @@ pub static ALL: &[&Rule] = &[
     &auth_key_trailing_slash::RULE,
     &credentials_in_url::RULE,
     &default_port::RULE,
+    &dependency_in_dev_and_prod::RULE,
     &deprecated_key::RULE,
     &duplicate_json_key::RULE,
     &duplicate_key::RULE,
     &empty_credential::RULE,
     &env_var_syntax::RULE,
     &env_var_unset::RULE,
+    &file_dependency_missing::RULE,
     &file_encoding::RULE,
     &github_packages_scope::RULE,
     &gitlab_endpoint::RULE,
@@ -174,10 +180,12 @@ pub static ALL: &[&Rule] = &[
     &misspelled_field::RULE,
     &multiple_settings_on_line::RULE,
     &not_a_comment::RULE,
+    &npmrc_not_read::RULE,
     &orphan_credential::RULE,
     &package_json_too_large::RULE,
     &password_not_base64::RULE,
     &private_not_boolean::RULE,
+    &private_publish_config::RULE,
     &publish_auth_mismatch::RULE,
     &publish_config_registry_ignored::RULE,
     &registry_trailing_slash::RULE,

@@ -86,14 +86,121 @@ fn closest<'r>(regs: &'r [UsedRegistry], host: &str) -> Option<&'r UsedRegistry>
         .map(|(_, r)| r)
 }
 
+/// Scopes whose packages package-lock.json resolves from `host`.
+fn lockfile_scopes(cx: &Context<'_>, host: &str) -> Vec<String> {
+    let path = cx.project.dir.join("package-lock.json");
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Vec::new();
+    };
+    // a lockfile is evidence, not input to validate: skip absurd sizes
+    if meta.len() > 64 * 1024 * 1024 {
+        return Vec::new();
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let Ok(lock) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str, resolved: Option<&str>| {
+        let Some(scope) = crate::rules::support_manifest::name_scope(name) else {
+            return;
+        };
+        let on_host = resolved
+            .and_then(|r| url::Url::parse(r).ok())
+            .is_some_and(|u| host_with_port(&u).eq_ignore_ascii_case(host));
+        if on_host && !out.iter().any(|s| s == scope) {
+            out.push(scope.to_string());
+        }
+    };
+    if let Some(pkgs) = lock.get("packages").and_then(|p| p.as_object()) {
+        for (key, v) in pkgs {
+            let Some(i) = key.rfind("node_modules/") else {
+                continue;
+            };
+            add(
+                &key[i + "node_modules/".len()..],
+                v.get("resolved").and_then(|r| r.as_str()),
+            );
+        }
+    } else if let Some(deps) = lock.get("dependencies").and_then(|p| p.as_object()) {
+        for (name, v) in deps {
+            add(name, v.get("resolved").and_then(|r| r.as_str()));
+        }
+    }
+    out
+}
+
+/// A file with credentials and no registry mapping: a credential for a
+/// host other than the default registry's, while the lockfile resolves a
+/// scope from that host (or the package itself, published to the default
+/// registry, has a scope): the `@scope:registry` line is missing.
+fn credential_only(cx: &Context<'_>, regs: &[UsedRegistry], out: &mut Vec<Diagnostic>) {
+    let default_host = regs
+        .first()
+        .and_then(|r| url::Url::parse(&r.url).ok())
+        .map(|u| host_with_port(&u));
+    for c in nerfed_entries(cx) {
+        let (Some(prefix), Some(field)) = (c.prefix, c.field) else {
+            continue;
+        };
+        if is_machine_layer(c.doc) || prefix.contains("${") || !c.entry.value.is_truthy() {
+            continue;
+        }
+        let Some(host) = key_host(prefix) else {
+            continue;
+        };
+        if host.ends_with(":443") || host.ends_with(":80") {
+            continue;
+        }
+        if default_host
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case(host))
+        {
+            continue;
+        }
+        let scopes = lockfile_scopes(cx, host);
+        let Some(scope) = scopes.first() else {
+            continue;
+        };
+        let registry = format!("https:{prefix}");
+        let default = regs
+            .first()
+            .map_or("the default registry", |r| r.url.as_str());
+        let d = Diagnostic::new(
+            RULE.name,
+            c.doc.path.clone(),
+            c.key_span(),
+            format!(
+                "`{}` is never sent: no layer maps a registry to `{host}`, so `{scope}` packages (resolved from `{host}` in package-lock.json) are requested from `{}` without it",
+                c.entry.prop,
+                crate::rules::support_auth::safe_display(default)
+            ),
+        )
+        .label(format!("no `{scope}:registry` points here"))
+        .note(format!("the {} is only sent to URLs under `{prefix}`", field.suffix()))
+        .help(format!(
+            "add `{scope}:registry={registry}` to this .npmrc{}",
+            if scopes.len() > 1 {
+                format!(" (and the same for {})", scopes[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ));
+        out.push(d);
+    }
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if cx.config().is_none() {
         return;
     }
     let regs = used_registries(cx);
     // a credential-only file (CI passes `--registry`, the mapping lives in
-    // another checkout): nothing to compare with
+    // another checkout): only evidence of a scope from that host speaks
     if regs.iter().all(|r| r.key == "default") {
+        credential_only(cx, &regs, out);
         return;
     }
     let dep_hosts = dependency_hosts(cx);

@@ -253,6 +253,125 @@ const checks = {
       evidence: `npm view ${scope}/probe reached the registry: ${auth !== null}; Authorization sent: ${auth && auth !== 'none' ? 'yes' : 'no'} (exit ${r.status})`,
     }
   },
+
+  // the real `npm config get` run inside the folder of every nested .npmrc:
+  // problem when npm shows none of the file's values there
+  async 'npmrc-not-read' () {
+    const nested = []
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name)
+        if (e.isDirectory() && e.name !== 'node_modules') {
+          walk(p)
+        } else if (e.name === '.npmrc' && dir !== project) {
+          nested.push(p)
+        }
+      }
+    }
+    walk(project)
+    const evidence = []
+    let unread = 0
+    for (const file of nested) {
+      const pairs = fs.readFileSync(file, 'utf8').split(/\r?\n/)
+        .map(l => l.match(/^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$/)).filter(Boolean)
+      let seen = false
+      for (const [, key, value] of pairs) {
+        const got = spawnSync(process.execPath, [path.join(npmRoot, 'bin', 'npm-cli.js'), 'config', 'get', key], {
+          cwd: path.dirname(file), env: process.env, encoding: 'utf8',
+        }).stdout.trim()
+        if (got === value) {
+          seen = true
+        }
+        evidence.push(`${path.relative(project, file)}: ${key}=${value}, npm config get there: ${got}`)
+      }
+      if (!seen && pairs.length) {
+        unread++
+      }
+    }
+    return { problem: unread > 0, evidence: evidence.join('; ') || 'no nested .npmrc' }
+  },
+
+  // a credential-only .npmrc: a real `npm view` of each scoped package of
+  // the lockfile through a loopback proxy that records where npm connects
+  async 'orphan-credential' () {
+    const lockFile = path.join(project, 'package-lock.json')
+    if (!fs.existsSync(lockFile) || !/credential-only/.test(process.env.RULES_NPM_CASE || '')) {
+      return { skip: 'only the credential-only cases are checked here (the others: why_differential)' }
+    }
+    const npmrc = fs.readFileSync(path.join(project, '.npmrc'), 'utf8')
+    const credHosts = [...npmrc.matchAll(/^\s*\/\/([^/:\s]+(?::\d+)?)\//mg)].map(m => m[1].toLowerCase())
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'))
+    const scoped = Object.keys(lock.packages || {}).filter(k => /node_modules\/@/.test(k))
+      .map(k => k.slice(k.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    const targets = []
+    const proxy = require('node:net').createServer((c) => {
+      c.once('data', (d) => {
+        targets.push(d.toString().split(' ')[1])
+        c.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      })
+    })
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const p = `http://127.0.0.1:${proxy.address().port}`
+    for (const name of scoped) {
+      await npmAsync(['view', name, `--proxy=${p}`, `--https-proxy=${p}`, '--noproxy=', '--fetch-retries=0', '--loglevel=silent'])
+    }
+    proxy.close()
+    const hosts = targets.map(t => t.replace(/:443$/, '').toLowerCase())
+    const unused = credHosts.filter(h => !hosts.includes(h))
+    return {
+      problem: scoped.length > 0 && unused.length > 0 && hosts.length > 0,
+      evidence: `npm view ${scoped.join(', ')} connected to ${hosts.join(', ') || 'nothing'}; credentials for ${credHosts.join(', ')}${unused.length ? ' never used' : ''}`,
+    }
+  },
+
+  // libnpmpublish on the manifest: EPRIVATE comes before any publish option
+  async 'private-publish-config' () {
+    const m = manifest()
+    try {
+      await req('libnpmpublish').publish(m, Buffer.alloc(0), { registry: 'http://127.0.0.1:9/', retry: { retries: 0 } })
+      return { problem: false, evidence: 'published' }
+    } catch (e) {
+      return {
+        problem: e.code === 'EPRIVATE' && Boolean(m.publishConfig && Object.keys(m.publishConfig).length),
+        evidence: `${e.code}: ${String(e.message).split('\n')[0]}`,
+      }
+    }
+  },
+
+  // arborist's own edges for the project: which type wins
+  async 'dependency-in-dev-and-prod' () {
+    const Arborist = req('@npmcli/arborist')
+    const tree = await new Arborist({ path: project }).loadActual()
+    const m = manifest()
+    const both = Object.keys(m.dependencies || {}).filter(n => (m.devDependencies || {})[n] !== undefined)
+    const dev = both.filter(n => tree.edgesOut.get(n) && tree.edgesOut.get(n).type === 'dev')
+    return {
+      problem: dev.length > 0,
+      evidence: both.map(n => `${n}: edge type ${tree.edgesOut.get(n).type}, spec ${tree.edgesOut.get(n).spec}`).join('; ') || 'no package in both lists',
+    }
+  },
+
+  // a real `npm install` (only local deps in these fixtures: nothing is
+  // fetched): ENOENT, or a node_modules link to a folder that is not there
+  async 'file-dependency-missing' () {
+    const r = npm(['install', '--ignore-scripts', '--no-package-lock', ...OFFLINE])
+    const line = r.stderr.split('\n').find(l => /ENOENT|Could not install from/.test(l))
+    if (line) {
+      return { problem: true, evidence: line }
+    }
+    const dangling = []
+    const nm = path.join(project, 'node_modules')
+    for (const name of fs.existsSync(nm) ? fs.readdirSync(nm) : []) {
+      const p = path.join(nm, name)
+      if (fs.lstatSync(p).isSymbolicLink() && !fs.existsSync(p)) {
+        dangling.push(`node_modules/${name} -> ${fs.readlinkSync(p)}`)
+      }
+    }
+    return {
+      problem: dangling.length > 0,
+      evidence: dangling.length ? `npm install exit ${r.status}, dangling link ${dangling.join(', ')}` : `npm install exit ${r.status}`,
+    }
+  },
 }
 
 const check = checks[rule]
