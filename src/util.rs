@@ -22,6 +22,102 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Line starts (and, for non-ASCII text, character-count checkpoints) of a
+/// text, so that turning a byte offset into a line and column costs
+/// O(log lines + 1 KiB) instead of a scan from the start of the file.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts (the first is 0).
+    starts: Vec<usize>,
+    /// `(byte offset, characters before it)` every [`CHECKPOINT`] bytes;
+    /// empty when the text is ASCII (characters = bytes).
+    checkpoints: Vec<(usize, usize)>,
+}
+
+/// Distance between character-count checkpoints.
+const CHECKPOINT: usize = 1024;
+
+impl LineIndex {
+    /// Indexes `text` in one pass.
+    #[must_use]
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            let mut chars = 0;
+            let mut pos = 0;
+            while pos < text.len() {
+                checkpoints.push((pos, chars));
+                let mut next = (pos + CHECKPOINT).min(text.len());
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                if next <= pos {
+                    next = text.len();
+                }
+                chars += text.get(pos..next).map_or(0, |s| s.chars().count());
+                pos = next;
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before the char boundary `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let i = self.checkpoints.partition_point(|(p, _)| *p <= offset);
+        let (pos, chars) = self
+            .checkpoints
+            .get(i.saturating_sub(1))
+            .copied()
+            .unwrap_or((0, 0));
+        chars + text.get(pos..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// 1-based (line, column) of a byte offset of `text` (the text this
+    /// index was built from); the same answer as [`line_col`].
+    #[must_use]
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let col = self.chars_before(text, offset) - self.chars_before(text, line_start) + 1;
+        (line, col)
+    }
+
+    /// Byte offset where 1-based `line` starts (the end of the text past
+    /// the last line).
+    #[must_use]
+    pub fn line_start(&self, line: usize, text_len: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text_len)
+    }
+
+    /// Number of lines (at least 1).
+    #[must_use]
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+}
+
 /// Text safe to print on a terminal: control characters (which a hostile
 /// file could use for terminal escape sequences) are shown escaped
 /// (`\u{1b}`); tabs and line breaks stay.
@@ -61,6 +157,27 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(printable("a\u{1b}[31mb\0"), "a\\u{1b}[31mb\\u{0}");
         assert_eq!(printable("tab\tnl\n"), "tab\tnl\n");
+    }
+
+    #[test]
+    fn line_index_agrees_with_the_scan() {
+        let mut text = String::from("ab\ncé\n\n");
+        for i in 0..3000 {
+            text.push_str(if i % 7 == 0 { "ünï\n" } else { "xyzé" });
+        }
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len() + 3).step_by(5).chain([0, 1, 3, 4, 5, 6]) {
+            assert_eq!(
+                index.line_col(&text, offset),
+                line_col(&text, offset),
+                "{offset}"
+            );
+        }
+        let ascii = "a\nbc\n";
+        let index = LineIndex::new(ascii);
+        assert_eq!(index.line_col(ascii, 4), (2, 3));
+        assert_eq!(index.line_col(ascii, 99), (3, 1));
+        assert_eq!(index.lines(), 3);
     }
 
     #[test]

@@ -410,6 +410,12 @@ fn check(s: &Scenario, reg: &mut Registry, base: &Path) -> Result<usize, String>
         )),
         None => {}
     }
+    if std::env::var_os("E2E_SHOW").is_some() {
+        #[allow(clippy::print_stdout)]
+        {
+            println!("{}: npm sent {sent:?}", s.name);
+        }
+    }
     if problems.is_empty() {
         Ok(sent.len())
     } else {
@@ -436,23 +442,40 @@ fn real_npm_sends_what_why_predicts() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().canonicalize().unwrap();
-    let state = base.join("registry");
-    std::fs::create_dir_all(&state).unwrap();
-    let mut reg = Registry::start(&state);
     let only = std::env::var("E2E_ONLY").ok();
-    let mut failures = Vec::new();
-    let mut requests = 0;
-    let mut ran = 0;
-    for s in SCENARIOS {
-        if only.as_deref().is_some_and(|o| !s.name.contains(o)) {
-            continue;
-        }
-        ran += 1;
-        match check(s, &mut reg, &base) {
-            Ok(n) => requests += n,
-            Err(e) => failures.push(e),
-        }
-    }
+    // two workers, each with its own registry (its requests are its own)
+    const WORKERS: usize = 2;
+    let results: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..WORKERS)
+            .map(|w| {
+                let base = &base;
+                let only = only.as_deref();
+                sc.spawn(move || {
+                    let state = base.join(format!("registry-{w}"));
+                    std::fs::create_dir_all(&state).unwrap();
+                    let mut reg = Registry::start(&state);
+                    let (mut ran, mut requests, mut failures) = (0, 0, Vec::new());
+                    let mine = SCENARIOS
+                        .iter()
+                        .filter(|s| only.is_none_or(|o| s.name.contains(o)))
+                        .enumerate()
+                        .filter(|(i, _)| i % WORKERS == w);
+                    for (_, s) in mine {
+                        ran += 1;
+                        match check(s, &mut reg, base) {
+                            Ok(n) => requests += n,
+                            Err(e) => failures.push(e),
+                        }
+                    }
+                    (ran, requests, failures)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ran: usize = results.iter().map(|r| r.0).sum();
+    let requests: usize = results.iter().map(|r| r.1).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
     println!(
         "npm e2e: {ran} scenarios, {requests} requests compared, {} disagreements",
         failures.len()

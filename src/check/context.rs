@@ -31,6 +31,8 @@ pub struct NpmrcDoc {
     pub role: Role,
     pub text: Arc<FileText>,
     pub lines: Vec<Line>,
+    /// Line index of the text, built on first use.
+    line_index: std::sync::OnceLock<crate::util::LineIndex>,
 }
 
 impl NpmrcDoc {
@@ -52,7 +54,16 @@ impl NpmrcDoc {
             role,
             text,
             lines,
+            line_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// 1-based (line, column) of a byte offset of the text.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.line_index
+            .get_or_init(|| crate::util::LineIndex::new(&self.text.text))
+            .line_col(&self.text.text, offset)
     }
 
     /// Entry lines that are at the top level (not under a `[section]`).

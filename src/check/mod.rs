@@ -12,6 +12,7 @@ use crate::config::{Layer, LoadOptions, load};
 use crate::env::Env;
 use crate::manifest::spanned::Manifest;
 use crate::rules;
+use crate::util::LineIndex;
 use context::{Context, NpmrcDoc, Project, Role};
 use diagnostic::Diagnostic;
 use settings::Settings;
@@ -59,6 +60,33 @@ pub struct CheckRun {
     /// A settings file found for a checked folder could not be used (the
     /// folder was not checked; the message is in `errors`).
     pub settings_failed: bool,
+    /// Line indexes of [`CheckRun::sources`], built on first use.
+    line_indexes: std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<LineIndex>>>,
+}
+
+impl CheckRun {
+    /// 1-based (line, column) of a byte offset in one of the
+    /// [`CheckRun::sources`] (through a line index built once per file,
+    /// so rendering many findings stays linear).
+    #[must_use]
+    pub fn line_col(&self, file: &Path, offset: usize) -> (usize, usize) {
+        let text = self.sources.get(file).map_or("", String::as_str);
+        let index = self.line_index(file);
+        index.line_col(text, offset)
+    }
+
+    /// The line index of one of the sources (of an empty text when unknown).
+    #[must_use]
+    pub fn line_index(&self, file: &Path) -> Arc<LineIndex> {
+        let build = || {
+            let text = self.sources.get(file).map_or("", String::as_str);
+            Arc::new(LineIndex::new(text))
+        };
+        match self.line_indexes.lock() {
+            Ok(mut map) => map.entry(file.to_path_buf()).or_insert_with(build).clone(),
+            Err(_) => build(),
+        }
+    }
 }
 
 /// Runs the check.
@@ -242,8 +270,9 @@ fn check_dir(
                 continue;
             }
             if let Some((_, s)) = suppressions.iter().find(|(p, _)| p == file) {
-                let text = cx.npmrc_doc(file).map_or("", NpmrcDoc::source);
-                let (line, _) = crate::util::line_col(text, d.primary.location.span.start);
+                let line = cx
+                    .npmrc_doc(file)
+                    .map_or(1, |doc| doc.line_col(d.primary.location.span.start).0);
                 if s.is_suppressed(rule.name, line) {
                     continue;
                 }

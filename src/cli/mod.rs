@@ -1,10 +1,10 @@
 //! Command-line interface: argument parsing and dispatch to the commands.
 
-mod check_cmd;
+pub mod check_cmd;
 mod config_cmd;
 pub mod output;
 mod rules_cmd;
-mod why_cmd;
+pub mod why_cmd;
 
 use crate::env::Env;
 use clap::{Parser, Subcommand};

@@ -45,6 +45,47 @@ pub struct LoadCache {
     npm_version: OnceLock<Option<String>>,
     /// The last default layer built, with what it depends on.
     defaults: Mutex<Option<(DefaultsKey, LayerData)>>,
+    /// What the walk up for a workspace root learnt about each ancestor
+    /// directory: read and mapped once per run, not once per project.
+    ancestors: Mutex<HashMap<PathBuf, Arc<Ancestor>>>,
+}
+
+/// One directory of the walk up from the working directory.
+#[derive(Debug, Default)]
+struct Ancestor {
+    has_package_json: bool,
+    has_node_modules: bool,
+    /// `map-workspaces` of its `workspaces` (None: none declared), mapped on
+    /// first need.
+    workspaces: OnceLock<Option<MappedWorkspaces>>,
+}
+
+/// `(name, folder)` of each workspace, or why mapping failed.
+type MappedWorkspaces = Result<Vec<(String, PathBuf)>, LoadError>;
+
+impl Ancestor {
+    fn of(dir: &Path) -> Ancestor {
+        let has_package_json = file_exists(&dir.join("package.json"));
+        Ancestor {
+            has_package_json,
+            // only asked when there is no package.json
+            has_node_modules: !has_package_json && dir_exists(&dir.join("node_modules")),
+            workspaces: OnceLock::new(),
+        }
+    }
+
+    fn workspaces(&self, dir: &Path) -> &Option<MappedWorkspaces> {
+        self.workspaces.get_or_init(|| {
+            let pkg = manifest::read_package_json(dir).unwrap_or(serde_json::Value::Null);
+            let ws = pkg.get("workspaces").filter(|w| json_truthy(w))?;
+            Some(
+                workspaces::map_workspaces(dir, ws).map_err(|e| LoadError::Workspaces {
+                    code: e.code().to_string(),
+                    message: e.to_string(),
+                }),
+            )
+        })
+    }
 }
 
 /// What the default layer depends on: HOME, the global prefix, npm's
@@ -441,7 +482,7 @@ impl<'a> Loader<'a> {
     /// `loadEnv`: `npm_config_*` variables.
     fn load_env(&mut self) -> Result<(), LoadError> {
         let mut obj = JsObject::new();
-        let mut origin_of: Vec<(String, EntryOrigin)> = Vec::new();
+        let mut origin_of: HashMap<String, EntryOrigin> = HashMap::new();
         for (name, value) in self.env.vars() {
             if name.len() < 11
                 || !name.is_char_boundary(11)
@@ -453,11 +494,11 @@ impl<'a> Loader<'a> {
             let key = env_key(&name[11..]);
             let mut o = Origin::layer(Layer::Env);
             o.env_var = Some(name.to_string());
-            if let Some(slot) = origin_of.iter_mut().find(|(k, _)| *k == key) {
-                let previous = std::mem::replace(&mut slot.1.winner, o);
-                slot.1.overridden.push(previous);
+            if let Some(slot) = origin_of.get_mut(&key) {
+                let previous = std::mem::replace(&mut slot.winner, o);
+                slot.overridden.push(previous);
             } else {
-                origin_of.push((key.clone(), EntryOrigin::simple(o)));
+                origin_of.insert(key.clone(), EntryOrigin::simple(o));
             }
             obj.insert(key, Value::Str(value.to_string()));
         }
@@ -465,10 +506,7 @@ impl<'a> Loader<'a> {
             .keys()
             .iter()
             .map(|k| {
-                let o = origin_of
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, o)| o.clone());
+                let o = origin_of.get(&k[..]).cloned();
                 (k.to_string(), o)
             })
             .collect();
@@ -526,10 +564,9 @@ impl<'a> Loader<'a> {
             self.get("global").is_truthy() || self.get("location") == Value::Str("global".into());
         let start = PathBuf::from(path_resolve(&self.cwd, &[]));
         for dir in start.ancestors() {
-            let has_package_json = file_exists(&dir.join("package.json"));
-            if self.local_prefix.is_none()
-                && (has_package_json || dir_exists(&dir.join("node_modules")))
-            {
+            let ancestor = self.ancestor(dir);
+            let has_package_json = ancestor.has_package_json;
+            if self.local_prefix.is_none() && (has_package_json || ancestor.has_node_modules) {
                 self.local_prefix = Some(dir.to_path_buf());
                 self.local_package = Some(has_package_json);
                 if cli_workspaces == Some(Value::Bool(false)) || is_global {
@@ -543,15 +580,11 @@ impl<'a> Loader<'a> {
             if !has_package_json {
                 continue;
             }
-            let pkg = manifest::read_package_json(dir).unwrap_or(serde_json::Value::Null);
-            let Some(ws) = pkg.get("workspaces").filter(|w| json_truthy(w)) else {
-                continue;
+            let mapped = match ancestor.workspaces(dir) {
+                None => continue,
+                Some(Err(e)) => return Err(e.clone()),
+                Some(Ok(mapped)) => mapped,
             };
-            let mapped =
-                workspaces::map_workspaces(dir, ws).map_err(|e| LoadError::Workspaces {
-                    code: e.code().to_string(),
-                    message: e.to_string(),
-                })?;
             if mapped.iter().any(|(_, p)| *p == local_prefix) {
                 if file_exists(&local_prefix.join(".npmrc")) {
                     let mut w = Warning::new(format!(
@@ -573,6 +606,23 @@ impl<'a> Loader<'a> {
             self.local_prefix = Some(self.cwd.clone());
         }
         Ok(())
+    }
+
+    /// What the walk up knows about `dir` (through the run's cache).
+    fn ancestor(&self, dir: &Path) -> Arc<Ancestor> {
+        let Some(cache) = &self.cache else {
+            return Arc::new(Ancestor::of(dir));
+        };
+        if let Ok(map) = cache.ancestors.lock() {
+            if let Some(a) = map.get(dir) {
+                return a.clone();
+            }
+        }
+        let a = Arc::new(Ancestor::of(dir));
+        if let Ok(mut map) = cache.ancestors.lock() {
+            return map.entry(dir.to_path_buf()).or_insert(a).clone();
+        }
+        a
     }
 
     /// `loadUserConfig`.
@@ -667,6 +717,11 @@ impl<'a> Loader<'a> {
         let env = self.env;
         let lookup = |name: &str| process_env_get(env, name);
         let expand = |s: &str| env_replace(s, &lookup).value;
+        // the first entry of each key, as a linear scan would find it
+        let mut origin_of: HashMap<&str, &Option<EntryOrigin>> = HashMap::new();
+        for (k, o) in &origins {
+            origin_of.entry(k.as_str()).or_insert(o);
+        }
         'outer: for (raw_key, raw_value) in obj.iter() {
             let expanded_key = env_replace(raw_key, &lookup);
             let key = expanded_key.value.clone();
@@ -685,10 +740,7 @@ impl<'a> Loader<'a> {
                 .iter()
                 .flat_map(|s| env_replace(s, &lookup).refs)
                 .collect();
-            let origin_info = origins
-                .iter()
-                .find(|(k, _)| k == raw_key)
-                .and_then(|(_, o)| o.clone());
+            let origin_info = origin_of.get(raw_key).and_then(|o| (*o).clone());
             let origin = origin_info
                 .as_ref()
                 .map_or_else(|| Origin::layer(layer), |o| o.winner.clone());

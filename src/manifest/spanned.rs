@@ -9,6 +9,7 @@
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -30,6 +31,11 @@ pub struct Manifest {
     pub nodes: Vec<Node>,
     /// Keys that appear twice in one object.
     pub duplicates: Vec<Duplicate>,
+    /// Pointer → index in `nodes` of its last occurrence (the one
+    /// `JSON.parse` keeps).
+    index: HashMap<String, usize>,
+    /// Line index of the text, built on first use.
+    line_index: std::sync::OnceLock<crate::util::LineIndex>,
 }
 
 /// A JSON syntax error.
@@ -123,6 +129,11 @@ impl Manifest {
                 }
             }
         }
+        let mut index = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            // the last occurrence is the one JSON.parse keeps
+            index.insert(n.pointer.clone(), i);
+        }
         Manifest {
             path,
             text,
@@ -132,14 +143,23 @@ impl Manifest {
             error,
             nodes,
             duplicates,
+            index,
+            line_index: std::sync::OnceLock::new(),
         }
     }
 
     /// The node at a JSON pointer.
     #[must_use]
     pub fn node(&self, pointer: &str) -> Option<&Node> {
-        // the last occurrence is the one JSON.parse keeps
-        self.nodes.iter().rev().find(|n| n.pointer == pointer)
+        self.nodes.get(*self.index.get(pointer)?)
+    }
+
+    /// 1-based (line, column) of a byte offset of the text.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.line_index
+            .get_or_init(|| crate::util::LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 
     /// The value span at a pointer, falling back to the whole document.
@@ -184,7 +204,8 @@ fn collect(
 ) {
     match value {
         Ast::Object(obj) => {
-            let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+            // first occurrence of each key of this object
+            let mut seen: HashMap<String, Range<usize>> = HashMap::new();
             for prop in &obj.properties {
                 let name = match &prop.name {
                     ObjectPropName::String(s) => s.value.to_string(),
@@ -194,14 +215,18 @@ fn collect(
                 let key_span = kr.start + offset..kr.end + offset;
                 let vr = prop.value.range();
                 let child = format!("{pointer}/{}", pointer_token(&name));
-                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-                    duplicates.push(Duplicate {
-                        pointer: child.clone(),
-                        first: first.clone(),
-                        second: key_span.clone(),
-                    });
+                match seen.entry(name) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        duplicates.push(Duplicate {
+                            pointer: child.clone(),
+                            first: first.get().clone(),
+                            second: key_span.clone(),
+                        });
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(key_span.clone());
+                    }
                 }
-                seen.push((name, key_span.clone()));
                 nodes.push(Node {
                     pointer: child.clone(),
                     key_span: Some(key_span),

@@ -12,7 +12,7 @@
 
 use super::{ReadError, read_package_json};
 use globset::{GlobBuilder, GlobMatcher};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Why the workspaces could not be mapped (npm aborts config loading).
@@ -64,9 +64,10 @@ pub fn map_workspaces(
     let negated: Vec<GlobMatcher> = negated.iter().filter_map(|p| compile(p)).collect();
 
     let mut matches: Vec<String> = Vec::new();
+    let mut matched: HashSet<String> = HashSet::new();
     for pattern in &patterns {
         for m in expand(root, pattern) {
-            if !negated.iter().any(|n| n.is_match(&m)) && !matches.contains(&m) {
+            if !negated.iter().any(|n| n.is_match(&m)) && matched.insert(m.clone()) {
                 matches.push(m);
             }
         }
@@ -75,6 +76,7 @@ pub fn map_workspaces(
 
     let mut seen: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
+    let mut ordered: HashSet<String> = HashSet::new();
     for m in &matches {
         let dir = root.join(m);
         let pkg = match read_package_json(&dir) {
@@ -91,7 +93,7 @@ pub fn map_workspaces(
         if !paths.contains(&dir) {
             paths.push(dir);
         }
-        if !order.contains(&name) {
+        if ordered.insert(name.clone()) {
             order.push(name);
         }
     }

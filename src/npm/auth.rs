@@ -212,24 +212,102 @@ pub fn has_auth(reg_key: &str, opts: &FlatOpts<'_>) -> Option<AuthKey> {
     }
 }
 
+/// The keys `regFromURI` tries, deepest first. Every key is a prefix of
+/// the first one, so they are kept as one string and the prefix lengths
+/// (a URL with N path segments costs O(N), not N copies of itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkKeys {
+    key: String,
+    /// Lengths of the keys, strictly decreasing.
+    ends: Vec<usize>,
+}
+
+impl WalkKeys {
+    /// The keys, deepest first.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ends.iter().filter_map(|e| self.key.get(..*e))
+    }
+
+    /// Whether `k` is one of the keys.
+    #[must_use]
+    pub fn contains(&self, k: &str) -> bool {
+        self.ends
+            .binary_search_by(|e| k.len().cmp(e))
+            .is_ok_and(|_| self.key.as_bytes().get(..k.len()) == Some(k.as_bytes()))
+    }
+
+    /// The deepest key that ends in `/` and is a prefix of `text`: O(length),
+    /// whatever the number of keys.
+    #[must_use]
+    pub fn deepest_dir_within(&self, text: &str) -> Option<&str> {
+        let shared = self
+            .key
+            .bytes()
+            .zip(text.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        self.iter().find(|k| k.len() <= shared && k.ends_with('/'))
+    }
+
+    /// How many keys there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// The keys `regFromURI` tries, deepest first.
 ///
 /// # Errors
 /// [`InvalidUrl`] when `new URL(uri)` throws.
-pub fn walk_keys(uri: &str) -> Result<Vec<String>, InvalidUrl> {
-    let mut key = request_key(uri)?;
-    let mut out = Vec::new();
-    while key.len() > 2 {
-        out.push(key.clone());
+pub fn walk_keys(uri: &str) -> Result<WalkKeys, InvalidUrl> {
+    let key = request_key(uri)?;
+    let mut ends = Vec::new();
+    let mut end = key.len();
+    while end > 2 {
+        ends.push(end);
+        let k = key.get(..end).unwrap_or("");
         // drop the last segment OR the trailing slash: /([^/]+|\/)$/
-        if key.ends_with('/') {
-            key.pop();
+        end = if k.ends_with('/') {
+            end - 1
         } else {
-            let cut = key.rfind('/').map_or(0, |p| p + 1);
-            key.truncate(cut);
+            k.rfind('/').map_or(0, |p| p + 1)
+        };
+    }
+    Ok(WalkKeys { key, ends })
+}
+
+/// Walks with more keys than this look only at keys that some credential
+/// setting could match (by length), so a URL with many path segments does
+/// not build a key string per segment.
+const SHORT_WALK: usize = 32;
+
+/// Lengths of the `<prefix>` of every `<prefix>:<field>` setting that can
+/// make `hasAuth` true.
+fn credential_prefix_lengths(opts: &FlatOpts<'_>) -> std::collections::HashSet<usize> {
+    let mut out = std::collections::HashSet::new();
+    let mut add = |key: &str| {
+        for suffix in [":_authToken", ":_auth", ":username", ":certfile"] {
+            if let Some(prefix) = key.strip_suffix(suffix) {
+                out.insert(prefix.len());
+            }
+        }
+    };
+    for layer in &opts.config.layers {
+        for s in layer.settings.iter() {
+            add(&s.key);
         }
     }
-    Ok(out)
+    for k in opts.overrides.into_iter().flat_map(|o| o.keys()) {
+        add(k);
+    }
+    out
 }
 
 /// `regFromURI(uri, opts)`: the deepest key with any credential.
@@ -240,9 +318,14 @@ pub fn reg_from_uri(
     uri: &str,
     opts: &FlatOpts<'_>,
 ) -> Result<Option<(String, AuthKey)>, InvalidUrl> {
-    for key in walk_keys(uri)? {
-        if let Some(k) = has_auth(&key, opts) {
-            return Ok(Some((key, k)));
+    let walk = walk_keys(uri)?;
+    let lengths = (walk.len() > SHORT_WALK).then(|| credential_prefix_lengths(opts));
+    for key in walk.iter() {
+        if lengths.as_ref().is_some_and(|l| !l.contains(&key.len())) {
+            continue;
+        }
+        if let Some(k) = has_auth(key, opts) {
+            return Ok(Some((key.to_string(), k)));
         }
     }
     Ok(None)
@@ -628,7 +711,10 @@ mod tests {
     #[test]
     fn walk_order_matches_npm() {
         assert_eq!(
-            walk_keys("https://h/api/v4/packages/npm/@s%2fp").unwrap(),
+            walk_keys("https://h/api/v4/packages/npm/@s%2fp")
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>(),
             vec![
                 "//h/api/v4/packages/npm/@s%2fp",
                 "//h/api/v4/packages/npm/",
@@ -643,7 +729,9 @@ mod tests {
                 "//h",
             ]
         );
-        assert_eq!(walk_keys("https://h:443/").unwrap(), vec!["//h/", "//h"]);
+        let walk = walk_keys("https://h:443/").unwrap();
+        assert_eq!(walk.iter().collect::<Vec<_>>(), vec!["//h/", "//h"]);
+        assert!(walk.contains("//h") && walk.contains("//h/") && !walk.contains("//x"));
         assert!(walk_keys("not a url").is_err());
     }
 

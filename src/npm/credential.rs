@@ -95,9 +95,12 @@ pub fn literal_var(value: &str) -> Option<String> {
     None
 }
 
-/// `Bearer <masked>` / `Basic <masked>`.
+/// `Bearer <masked>` / `Basic <masked>`: the credential as the registry
+/// receives it (HTTP drops a header value's trailing spaces and tabs, so a
+/// secret ending in a space arrives without it).
 #[must_use]
 pub fn masked_header(h: &str) -> String {
+    let h = h.trim_end_matches([' ', '\t']);
     match h.split_once(' ') {
         Some((scheme, rest)) => format!("{scheme} {}", secret::mask(rest)),
         None => secret::mask(h),

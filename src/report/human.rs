@@ -6,9 +6,11 @@ use super::display_path;
 use crate::check::CheckRun;
 use crate::check::diagnostic::{Diagnostic, Label, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One finding (or one annotated snippet) in miette's protocol; also used
 /// by `why`'s report.
@@ -18,11 +20,144 @@ pub(crate) struct Report {
     pub(crate) code: Option<String>,
     pub(crate) severity: miette::Severity,
     pub(crate) help: Option<String>,
-    pub(crate) source: NamedSource<String>,
+    pub(crate) source: NamedSource<Snippet>,
     pub(crate) labels: Vec<LabeledSpan>,
     pub(crate) related: Vec<Report>,
     /// The rule's documentation page, shown after the rule name.
     pub(crate) url: Option<String>,
+}
+
+/// A (masked) source text with an index of its line starts, shared by
+/// every report into the same file. miette scans a plain `String` from its
+/// start for every snippet; this hands miette only the part from a few
+/// lines before the span, so rendering N findings of one file is linear,
+/// with the same output.
+#[derive(Debug, Clone)]
+pub(crate) struct Snippet {
+    text: Arc<String>,
+    /// Offsets after each line break as miette counts them (`\r\n`, `\n`,
+    /// a lone `\r`); the first is 0.
+    starts: Arc<Vec<usize>>,
+}
+
+impl Snippet {
+    pub(crate) fn new(text: String) -> Snippet {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while let Some(b) = bytes.get(i) {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 1;
+                    starts.push(i + 1);
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Snippet {
+            text: Arc::new(text),
+            starts: Arc::new(starts),
+        }
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Lines longer than this are shown around the span only.
+const LONG_LINE: usize = 2048;
+/// How much of a long line is shown before and after the span.
+const LONG_LINE_LEAD: usize = 256;
+/// A line that goes on this far past the span is cut after it.
+const LONG_LINE_TAIL: usize = 4096;
+/// The longest label underlined (longer spans are underlined from their
+/// start; miette cannot pad past column 65,535).
+const LONGEST_LABEL: usize = 4096;
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// How many lines apart two labels' snippets may be and still be shown as
+/// one snippet (with the lines between).
+const MERGE_GAP: usize = 8;
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.text.as_str();
+        let offset = span.offset().min(text.len());
+        let line = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        let line_start = self.starts.get(line).copied().unwrap_or(0);
+        // a long line is shown from a little before the span (miette
+        // cannot pad past column 65,535, and printing a megabyte line per
+        // finding is no snippet); otherwise start at a line start well
+        // before the span's line (two spare lines: miette's own scan
+        // behaves the same from any line start at least
+        // `context_lines_before` lines earlier)
+        let (first, start) = if offset - line_start > LONG_LINE {
+            (line, floor_char(text, offset - LONG_LINE_LEAD))
+        } else {
+            let first = line.saturating_sub(context_lines_before + 2);
+            (first, self.starts.get(first).copied().unwrap_or(0))
+        };
+        let span_end = (offset + span.len()).min(text.len());
+        let end_line = self
+            .starts
+            .partition_point(|s| *s <= span_end)
+            .saturating_sub(1);
+        let line_end = self.starts.get(end_line + 1).copied().unwrap_or(text.len());
+        let end = if line_end - span_end > LONG_LINE_TAIL {
+            ceil_char(text, span_end + LONG_LINE_LEAD)
+        } else {
+            text.len()
+        };
+        let window = text.as_bytes().get(start..end).unwrap_or(&[]);
+        let shifted = SourceSpan::new((offset - start).into(), span_end - offset);
+        let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let found = inner.span();
+        let column = if first == line && inner.line() == 0 && context_lines_before == 0 {
+            inner.column() + (start - line_start)
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((found.offset() + start).into(), found.len()),
+            inner.line() + first,
+            column,
+            // miette merges two labels' snippets when the first one's
+            // `line + line_count` reaches the second one's line. Its own
+            // `str` source counts every line from the start of the file, so
+            // labels far apart low in a big file became one snippet of all
+            // the lines between (quadratic output); here a snippet reaches
+            // [`MERGE_GAP`] lines past what it covers.
+            inner.line_count().saturating_sub(inner.line()) + MERGE_GAP,
+        )))
+    }
 }
 
 impl fmt::Display for Report {
@@ -89,7 +224,7 @@ fn clamp(text: &str, span: &std::ops::Range<usize>) -> SourceSpan {
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
-    let mut end = span.end.clamp(start, text.len());
+    let mut end = span.end.clamp(start, text.len()).min(start + LONGEST_LABEL);
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
@@ -106,23 +241,37 @@ fn labeled(text: &str, label: &Label, primary: bool) -> LabeledSpan {
     }
 }
 
-fn source_for(run: &CheckRun, path: &Path, cwd: &Path) -> (String, NamedSource<String>) {
-    let raw = run.sources.get(path).map_or("", String::as_str);
-    let masked = crate::secret::mask_source(path, raw);
+/// Masked sources, each masked and indexed once per rendering.
+type Sources = HashMap<std::path::PathBuf, Snippet>;
+
+fn source_for(
+    run: &CheckRun,
+    sources: &mut Sources,
+    path: &Path,
+    cwd: &Path,
+) -> (Snippet, NamedSource<Snippet>) {
+    let snippet = sources
+        .entry(path.to_path_buf())
+        .or_insert_with(|| {
+            let raw = run.sources.get(path).map_or("", String::as_str);
+            Snippet::new(crate::secret::mask_source(path, raw))
+        })
+        .clone();
     (
-        masked.clone(),
-        NamedSource::new(display_path(path, cwd), masked),
+        snippet.clone(),
+        NamedSource::new(display_path(path, cwd), snippet),
     )
 }
 
-fn report(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> Report {
+fn report(run: &CheckRun, sources: &mut Sources, d: &Diagnostic, cwd: &Path) -> Report {
     let file = &d.primary.location.file;
-    let (text, source) = source_for(run, file, cwd);
-    let mut labels = vec![labeled(&text, &d.primary, true)];
+    let (snippet, source) = source_for(run, sources, file, cwd);
+    let text = snippet.text();
+    let mut labels = vec![labeled(text, &d.primary, true)];
     let mut others: Vec<&Label> = Vec::new();
     for s in &d.secondary {
         if &s.location.file == file {
-            labels.push(labeled(&text, s, false));
+            labels.push(labeled(text, s, false));
         } else {
             others.push(s);
         }
@@ -137,7 +286,7 @@ fn report(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> Report {
     let related = others
         .into_iter()
         .map(|s| {
-            let (text, source) = source_for(run, &s.location.file, cwd);
+            let (snippet, source) = source_for(run, sources, &s.location.file, cwd);
             Report {
                 message: if s.message.is_empty() {
                     "related".into()
@@ -150,7 +299,7 @@ fn report(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> Report {
                 // the message already says what the place is
                 labels: vec![LabeledSpan::new_primary_with_span(
                     None,
-                    clamp(&text, &s.location.span),
+                    clamp(snippet.text(), &s.location.span),
                 )],
                 source,
                 related: Vec::new(),
@@ -219,8 +368,9 @@ pub fn write_with_width(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let handler = handler_with_width(color, width);
+    let mut sources = Sources::new();
     for d in &run.diagnostics {
-        let r = report(run, d, cwd);
+        let r = report(run, &mut sources, d, cwd);
         let mut s = String::new();
         if handler.render_report(&mut s, &r).is_err() {
             s = format!(

@@ -4,19 +4,15 @@
 use super::display_path;
 use crate::check::CheckRun;
 use crate::check::diagnostic::{Diagnostic, Severity};
-use crate::util::line_col;
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 
 /// Start and end (line, column), 1-based, of a diagnostic's primary span.
 fn positions(run: &CheckRun, d: &Diagnostic) -> ((usize, usize), (usize, usize)) {
-    let text = run
-        .sources
-        .get(&d.primary.location.file)
-        .map_or("", String::as_str);
+    let file = &d.primary.location.file;
     let span = &d.primary.location.span;
-    (line_col(text, span.start), line_col(text, span.end))
+    (run.line_col(file, span.start), run.line_col(file, span.end))
 }
 
 /// `{"schema":1,"diagnostics":[{"rule","severity","message","file","line",

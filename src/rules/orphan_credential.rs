@@ -8,6 +8,7 @@ use crate::declare_rule;
 use crate::rules::support_auth::{
     UsedRegistry, authority_span, is_machine_layer, nerfed_entries, used_registries,
 };
+use std::collections::HashSet;
 
 declare_rule! {
     name: "orphan-credential",
@@ -23,32 +24,59 @@ fn key_host(prefix: &str) -> Option<&str> {
     Some(&prefix[a])
 }
 
-/// Whether a request for a package from `reg` can use credential `prefix`:
-/// the walk of a packument, tarball or publish URL reaches it, or the key
-/// is on the registry's host (tarballs served from other paths).
-fn reaches(reg: &str, prefix: &str) -> bool {
-    let Ok(url) = url::Url::parse(reg) else {
-        return false;
-    };
-    let base = reg.trim_end_matches('/');
-    let mut urls = vec![reg.to_string()];
-    for name in ["pkg", "@scope/pkg"] {
-        urls.push(format!("{base}/{}", name.replace('/', "%2f")));
-        urls.push(format!("{base}/{name}/-/pkg-1.0.0.tgz"));
+/// What the configured registries reach, computed once per project so that
+/// each credential is a constant-time lookup (not a walk per registry).
+#[derive(Default)]
+struct Reach {
+    /// Every credential key prefix the walk of a packument, tarball or
+    /// publish URL of some registry visits, and each registry's nerf-dart.
+    keys: HashSet<String>,
+    /// `host[:port]` of every registry (tarballs served from other paths
+    /// still get the host's credential).
+    hosts: HashSet<String>,
+    /// The same hosts lower-cased, for the case hint.
+    hosts_lower: HashSet<String>,
+}
+
+impl Reach {
+    fn of(regs: &[UsedRegistry]) -> Reach {
+        let mut reach = Reach::default();
+        for r in regs {
+            let reg = r.url.as_str();
+            let Ok(url) = url::Url::parse(reg) else {
+                continue;
+            };
+            let base = reg.trim_end_matches('/');
+            let mut urls = vec![reg.to_string()];
+            for name in ["pkg", "@scope/pkg"] {
+                urls.push(format!("{base}/{}", name.replace('/', "%2f")));
+                urls.push(format!("{base}/{name}/-/pkg-1.0.0.tgz"));
+            }
+            for u in &urls {
+                if let Ok(keys) = crate::auth::walk_keys(u) {
+                    reach.keys.extend(keys.iter().map(str::to_string));
+                }
+            }
+            if let Ok(n) = nerf_dart(reg) {
+                reach.keys.insert(n);
+            }
+            let host = host_with_port(&url);
+            reach.hosts_lower.insert(host.to_ascii_lowercase());
+            reach.hosts.insert(host);
+        }
+        reach
     }
-    if urls
-        .iter()
-        .any(|u| crate::auth::walk_keys(u).is_ok_and(|keys| keys.iter().any(|k| k == prefix)))
-        || nerf_dart(reg).is_ok_and(|n| n == prefix)
-    {
-        return true;
+
+    /// Whether a request for a package from some registry can use
+    /// credential `prefix`.
+    fn reaches(&self, prefix: &str) -> bool {
+        self.keys.contains(prefix) || key_host(prefix).is_some_and(|h| self.hosts.contains(h))
     }
-    key_host(prefix).is_some_and(|h| h == host_with_port(&url))
 }
 
 /// Hosts of URL dependencies (`https://h/x.tgz`) in the checked manifests.
-fn dependency_hosts(cx: &Context<'_>) -> Vec<String> {
-    let mut out = Vec::new();
+fn dependency_hosts(cx: &Context<'_>) -> HashSet<String> {
+    let mut out = HashSet::new();
     for m in cx.manifests() {
         let Some(v) = &m.value else { continue };
         for field in [
@@ -64,7 +92,7 @@ fn dependency_hosts(cx: &Context<'_>) -> Vec<String> {
                 let s = spec.trim_start_matches("git+");
                 if let Ok(u) = url::Url::parse(s) {
                     if u.host_str().is_some() {
-                        out.push(host_with_port(&u));
+                        out.insert(host_with_port(&u));
                     }
                 }
             }
@@ -73,15 +101,36 @@ fn dependency_hosts(cx: &Context<'_>) -> Vec<String> {
     out
 }
 
-fn closest<'r>(regs: &'r [UsedRegistry], host: &str) -> Option<&'r UsedRegistry> {
-    regs.iter()
-        .filter_map(|r| {
-            let u = url::Url::parse(&r.url).ok()?;
-            Some((
-                crate::util::levenshtein(&host_with_port(&u), &host.to_ascii_lowercase()),
-                r,
-            ))
-        })
+/// The registries to suggest from, each with its `host[:port]`: the first
+/// registry of each distinct host (the one `min_by_key` would pick among
+/// equals), at most [`MAX_SUGGESTION_HOSTS`] hosts so that the suggestion
+/// costs constant time per finding.
+fn suggestion_hosts(regs: &[UsedRegistry]) -> Vec<(String, &UsedRegistry)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for r in regs {
+        let Ok(u) = url::Url::parse(&r.url) else {
+            continue;
+        };
+        let host = host_with_port(&u);
+        if seen.insert(host.clone()) {
+            out.push((host, r));
+            if out.len() == MAX_SUGGESTION_HOSTS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// How many registry hosts a "did you mean" compares against.
+const MAX_SUGGESTION_HOSTS: usize = 16;
+
+fn closest<'r>(hosts: &[(String, &'r UsedRegistry)], host: &str) -> Option<&'r UsedRegistry> {
+    let host = host.to_ascii_lowercase();
+    hosts
+        .iter()
+        .map(|(h, r)| (crate::util::levenshtein(h, &host), *r))
         .min_by_key(|(d, _)| *d)
         .map(|(_, r)| r)
 }
@@ -204,6 +253,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let dep_hosts = dependency_hosts(cx);
+    let reach = Reach::of(&regs);
+    let hosts = suggestion_hosts(&regs);
     for c in nerfed_entries(cx) {
         let (Some(prefix), Some(field)) = (c.prefix, c.field) else {
             continue;
@@ -219,12 +270,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if host.ends_with(":443") || host.ends_with(":80") {
             continue;
         }
-        if regs.iter().any(|r| reaches(&r.url, prefix)) || dep_hosts.iter().any(|h| h == host) {
+        if reach.reaches(prefix) || dep_hosts.contains(host) {
             continue;
         }
-        let case = regs.iter().any(|r| {
-            url::Url::parse(&r.url).is_ok_and(|u| host_with_port(&u).eq_ignore_ascii_case(host))
-        });
+        let case = reach.hosts_lower.contains(&host.to_ascii_lowercase());
         let mut d = Diagnostic::new(
             RULE.name,
             c.doc.path.clone(),
@@ -242,7 +291,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             },
         )
         .label("matches no registry");
-        if let Some(r) = closest(&regs, host) {
+        if let Some(r) = closest(&hosts, host) {
             if let Ok(n) = nerf_dart(&r.url) {
                 d = d.help(format!(
                     "if it is meant for `{}` (`{}`), write the key as `{n}:{}`; otherwise remove it or add the registry it is for",

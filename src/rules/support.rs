@@ -122,7 +122,7 @@ pub fn registry_values(cx: &Context<'_>) -> Vec<RegistryValue> {
                 crate::manifest::spanned::pointer_token(key)
             );
             let span = m.value_span(&pointer);
-            let (line, _) = crate::util::line_col(&m.text, span.start);
+            let (line, _) = m.line_col(span.start);
             out.push(RegistryValue {
                 file: m.path.clone(),
                 key: format!("publishConfig[\"{key}\"]"),

@@ -344,8 +344,9 @@ pub struct UsedRegistry {
 #[must_use]
 pub fn used_registries(cx: &Context<'_>) -> Vec<UsedRegistry> {
     let mut out: Vec<UsedRegistry> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push = |url: String, key: String| {
-        if !out.iter().any(|r| r.url == url) {
+        if seen.insert(url.clone()) {
             out.push(UsedRegistry { url, key });
         }
     };

@@ -126,8 +126,12 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
         "auth" => return Some("_auth"),
         _ => {}
     }
+    let chars = lower.chars().count();
     definition_keys()
         .chain(NERF_DARTS.iter().copied())
+        // the distance is at least the difference in length, and never
+        // more than 3 is accepted: skip the quadratic distance then
+        .filter(|k| chars.abs_diff(k.chars().count()) <= 3)
         .map(|k| (crate::util::levenshtein(&lower, &k.to_ascii_lowercase()), k))
         .filter(|(d, k)| *d > 0 || *k != key)
         .filter(|(d, k)| *d <= (k.len() / 4).clamp(1, 3))

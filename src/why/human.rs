@@ -64,7 +64,10 @@ impl Ctx<'_> {
                 Some(label.to_string()),
                 span,
             )],
-            source: NamedSource::new(display_path(file, self.cwd), masked),
+            source: NamedSource::new(
+                display_path(file, self.cwd),
+                crate::report::human::Snippet::new(masked),
+            ),
             related: Vec::new(),
             url: None,
         };

@@ -221,6 +221,7 @@ fn for_request_named(
     let host = parsed.host_str().unwrap_or_default().to_string();
     let port = parsed.port().map(|p| p.to_string());
     let default_port = parsed.port_or_known_default().map(|p| p.to_string());
+    let registry_hosts = configured_registry_hosts(ctx);
     let mut out = Vec::new();
     for c in candidates(ctx) {
         if c.suffix == "registry" {
@@ -271,7 +272,7 @@ fn for_request_named(
             .strip_prefix("https:")
             .or_else(|| c.prefix.strip_prefix("http:"))
         {
-            if walk.iter().any(|w| w == rest) {
+            if walk.contains(rest) {
                 out.push(make(
                     &c,
                     request,
@@ -300,17 +301,50 @@ fn for_request_named(
             }
         }
         if lower != host {
-            if registrable(&lower) == registrable(&host) && lower.contains('.') {
+            let similar = registrable(&lower) == registrable(&host) && lower.contains('.');
+            // a secret written for a host that no registry of this config
+            // uses: most likely meant for this request's host
+            let secret = c.winner
+                && c.truthy
+                && matches!(c.suffix.as_str(), "_authToken" | "_auth" | "_password");
+            let orphan = secret && host != "registry.npmjs.org" && !registry_hosts.contains(&lower);
+            // a token whose format names the service of this request's host
+            // (`ghp_…` for GitHub Packages) keyed to another host
+            let service = token_service(&ctx.config.get(&c.key).js_string());
+            let misplaced =
+                secret && service.is_some_and(|sv| host.contains(sv) && !lower.contains(sv));
+            let fix = format!(
+                "key the credential to `//{}{}/`",
+                host,
+                port.as_deref().map(|p| format!(":{p}")).unwrap_or_default()
+            );
+            if similar {
                 out.push(make(
                     &c,
                     request,
                     Reason::OtherHost,
                     format!("the key is for host `{khost}`, the request goes to `{host}`"),
+                    fix,
+                ));
+            } else if misplaced {
+                out.push(make(
+                    &c,
+                    request,
+                    Reason::OtherHost,
                     format!(
-                        "add a credential for `//{}{}/`",
-                        host,
-                        port.as_deref().map(|p| format!(":{p}")).unwrap_or_default()
+                        "the value looks like a token of `{host}`'s service, but the key is for host `{khost}`"
                     ),
+                    fix,
+                ));
+            } else if orphan {
+                out.push(make(
+                    &c,
+                    request,
+                    Reason::OtherHost,
+                    format!(
+                        "the key is for host `{khost}`, which no configured registry uses; the request goes to `{host}`"
+                    ),
+                    fix,
                 ));
             }
             continue;
@@ -378,14 +412,46 @@ fn for_request_named(
     out
 }
 
+/// The service a token's format belongs to (a part of its hosts' names).
+fn token_service(value: &str) -> Option<&'static str> {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("ghp_", "github"),
+        ("gho_", "github"),
+        ("ghu_", "github"),
+        ("ghs_", "github"),
+        ("github_pat_", "github"),
+        ("glpat-", "gitlab"),
+        ("npm_", "npmjs.org"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(p, _)| value.starts_with(p) && value.len() > p.len() + 8)
+        .map(|(_, s)| *s)
+}
+
+/// The hosts of every registry the config names (`registry`, each
+/// `@scope:registry`, npm's default).
+fn configured_registry_hosts(ctx: &Ctx<'_>) -> Vec<String> {
+    let mut out = vec!["registry.npmjs.org".to_string()];
+    for l in &ctx.config.layers {
+        for s in l.settings.iter() {
+            if s.key == "registry" || crate::rules::support::is_scope_registry_key(&s.key) {
+                if let Ok(u) = url::Url::parse(s.value.js_string().trim()) {
+                    if let Some(h) = u.host_str() {
+                        out.push(h.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The deepest key ending in `/` that is both on the request's walk and a
 /// parent of `prefix` (at least `//host[:port]/`).
-fn common_parent(prefix: &str, walk: &[String]) -> String {
-    walk.iter()
-        .filter(|w| w.ends_with('/') && prefix.starts_with(w.as_str()))
-        .max_by_key(|w| w.len())
-        .cloned()
-        .unwrap_or_else(|| prefix.to_string())
+fn common_parent(prefix: &str, walk: &crate::npm::auth::WalkKeys) -> String {
+    walk.deepest_dir_within(prefix)
+        .map_or_else(|| prefix.to_string(), str::to_string)
 }
 
 /// Near misses for `npm publish`'s exact-key pre-check.

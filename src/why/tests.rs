@@ -312,3 +312,30 @@ fn a_spec_publish_counts_only_with_publish() {
     let r = why_publish(&f, &["lodash"], true);
     assert_eq!(r.problems(), vec!["npm publish lodash: ENEEDAUTH"]);
 }
+
+#[test]
+fn token_for_another_host_than_the_mapped_registry_is_a_near_miss() {
+    // a GitHub token keyed to the public registry while the scope maps to
+    // GitHub Packages: npm sends nothing to GitHub (E401)
+    let f = fixture(
+        "@acme:registry=https://npm.pkg.github.com/\n//registry.npmjs.org/:_authToken=ghp_FAKEfixtureTOKEN000000000000000000000\n",
+        None,
+    );
+    let r = why(&f, &["@acme/ui"], &[]);
+    assert_eq!(reasons(&r.packages[0]), vec![Reason::OtherHost]);
+    assert!(!r.is_ok());
+    // a token for a host no registry of the config uses
+    let f = fixture(
+        "@acme:registry=https://gitlab.example.com/api/v4/packages/npm/\n//gitlab.com/api/v4/packages/npm/:_authToken=tok-elsewhere\n",
+        None,
+    );
+    let r = why(&f, &["@acme/ui"], &[]);
+    assert_eq!(reasons(&r.packages[0]), vec![Reason::OtherHost]);
+    // a token for the public registry that public requests use: fine
+    let f = fixture(
+        "//registry.npmjs.org/:_authToken=npm_FAKEfixtureTOKENnpm00000000000000000\n",
+        None,
+    );
+    let r = why(&f, &["lodash"], &[]);
+    assert!(r.is_ok(), "{:?}", r.problems());
+}

@@ -1011,4 +1011,178 @@ pub const SCENARIOS: &[Scenario] = &[
         &[],
         &["lodash"],
     ),
+    Scenario {
+        name: "install-url-credentials",
+        about: "user:pass in the registry URL: the packument goes out with node's Basic, the tarball URL the registry serves has none",
+        files: &[("project/.npmrc", "registry=http://carol:pa55@{a_host}/\n")],
+        env: &[],
+        cmd: Cmd::Install,
+        args: &["lodash"],
+    },
+    Scenario {
+        name: "publish-url-credentials",
+        about: "user:pass in the registry URL does not satisfy npm publish's pre-check",
+        files: &[
+            ("project/.npmrc", "registry=http://carol:pa55@{a_host}/\n"),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\"}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    Scenario {
+        name: "ci-lockfile-npmjs-rewritten-onto-path",
+        about: "a public-registry lockfile rewritten onto a registry with a path",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/mirror/npm/\n{a}/mirror/:_authToken=tok-mirror\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}}\n",
+            ),
+            (
+                "project/package-lock.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"x\":\"^1.0.0\"}},\"node_modules/x\":{\"version\":\"1.0.0\",\"resolved\":\"https://registry.npmjs.org/x/-/x-1.0.0.tgz\"}}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Ci,
+        args: &[],
+    },
+    Scenario {
+        name: "ci-lockfile-scoped-on-other-host",
+        about: "a scoped lockfile tarball on host c while the scope's registry and token are on b",
+        files: &[
+            (
+                "project/.npmrc",
+                "@x:registry={B}/\n{b}/:_authToken=tok-b\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"@x/y\":\"^1.0.0\"}}\n",
+            ),
+            (
+                "project/package-lock.json",
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{\"@x/y\":\"^1.0.0\"}},\"node_modules/@x/y\":{\"version\":\"1.0.0\",\"resolved\":\"{C}/@x/y/-/y-1.0.0.tgz\"}}}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Ci,
+        args: &[],
+    },
+    Scenario {
+        name: "whoami-auth-from-config",
+        about: "_auth holds the user name: whoami answers without a request",
+        files: &[(
+            "project/.npmrc",
+            "registry={A}/\n{a}/:_auth=YWxpY2U6czNjcmV0\n",
+        )],
+        env: &[],
+        cmd: Cmd::Whoami,
+        args: &[],
+    },
+    Scenario {
+        name: "publish-unscoped-restricted",
+        about: "access=restricted on an unscoped package: version check, then EUNSCOPED",
+        files: &[
+            (
+                "project/.npmrc",
+                "registry={A}/\n{a}/:_authToken=tok-pub\naccess=restricted\n",
+            ),
+            (
+                "project/package.json",
+                "{\"name\":\"pub-app\",\"version\":\"1.0.0\"}\n",
+            ),
+        ],
+        env: &[],
+        cmd: Cmd::Publish,
+        args: &[],
+    },
+    view(
+        "view-token-trailing-space",
+        "a secret with a trailing space: legal, but is it sent as is?",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok-space ")],
+        &["lodash"],
+    ),
+    view(
+        "view-token-tab-inside",
+        "a tab inside the token is a legal header character",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok\tinner")],
+        &["lodash"],
+    ),
+    view(
+        "view-token-carriage-return",
+        "a Windows line ending left in a secret: CR is not legal",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", "tok-crlf\r")],
+        &["lodash"],
+    ),
+    view(
+        "view-top-level-auth-token",
+        "a top-level _authToken: npm refuses the config before any request",
+        &[("project/.npmrc", "registry={A}/\n_authToken=tok-top\n")],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-token-leading-space",
+        "a secret with a leading space: sent after two spaces",
+        &[("project/.npmrc", "registry={A}/\n{a}/:_authToken=${TOK}\n")],
+        &[("TOK", " tok-lead")],
+        &["lodash"],
+    ),
+    view(
+        "view-registry-no-slash-no-path",
+        "registry with neither path nor trailing slash",
+        &[("project/.npmrc", "registry={A}\n{a}/:_authToken=tok-a\n")],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-scoped-registry-no-trailing-slash-token-with-slash",
+        "scope registry with a path and no trailing slash; token keyed with the slash",
+        &[(
+            "project/.npmrc",
+            "@x:registry={B}/x/npm\n{b}/x/npm/:_authToken=tok-b\n",
+        )],
+        &[],
+        &["@x/y"],
+    ),
+    view(
+        "view-username-and-password-at-different-levels",
+        "username at the host root, _password at the registry path: never a pair",
+        &[(
+            "project/.npmrc",
+            "registry={A}/npm/\n{a}/:username=bob\n{a}/npm/:_password=cHctYm9i\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-certfile-and-keyfile-at-different-levels",
+        "certfile at the path, keyfile at the host root: no certificate",
+        &[(
+            "project/.npmrc",
+            "registry={TLS}/npm/\n{tls}/npm/:certfile={CERT}\n{tls}/:keyfile={KEY}\n",
+        )],
+        &[],
+        &["lodash"],
+    ),
+    view(
+        "view-spaces-around-equals",
+        "spaces around `=` and a trailing space after the token (ini trims them)",
+        &[(
+            "project/.npmrc",
+            "registry = {A}/ \n{a}/:_authToken = tok-spaced \n",
+        )],
+        &[],
+        &["lodash"],
+    ),
 ];
