@@ -241,14 +241,19 @@ pub fn masked_edits(d: &Diagnostic, sources: &BTreeMap<PathBuf, String>) -> Vec<
                 .get(&e.location.file)
                 .filter(|t| valid(t, &span))
                 .and_then(|t| {
-                    let mut after = String::with_capacity(t.len() + e.replacement.len());
-                    after.push_str(&t[..span.start]);
-                    after.push_str(&e.replacement);
-                    after.push_str(&t[span.end..]);
-                    let masked = crate::secret::mask_source(&e.location.file, &after);
-                    masked
-                        .get(span.start..span.start + e.replacement.len())
-                        .map(str::to_string)
+                    // the edited lines with the line before them (a wrapped
+                    // credential continues the line above): masking only
+                    // this window keeps output linear in findings × line
+                    let line_start = t[..span.start].rfind('\n').unwrap_or(0);
+                    let from = t[..line_start].rfind('\n').map_or(0, |p| p + 1);
+                    let to = t[span.end..].find('\n').map_or(t.len(), |p| span.end + p);
+                    let mut window = String::with_capacity(to - from + e.replacement.len());
+                    window.push_str(&t[from..span.start]);
+                    window.push_str(&e.replacement);
+                    window.push_str(&t[span.end..to]);
+                    let masked = crate::secret::mask_source(&e.location.file, &window);
+                    let at = span.start - from;
+                    masked.get(at..at + e.replacement.len()).map(str::to_string)
                 })
                 .unwrap_or_else(|| crate::secret::redact_text(&e.replacement));
             MaskedEdit {
