@@ -18,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod env;
+pub mod fix;
 pub mod fsread;
 #[doc(hidden)]
 pub mod fuzzing;

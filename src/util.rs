@@ -1,27 +1,10 @@
 //! Small helpers shared by several modules.
 
-/// Levenshtein edit distance (for "did you mean" suggestions).
+/// Levenshtein edit distance in characters (for "did you mean"
+/// suggestions), from `strsim`.
 #[must_use]
 pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = cur.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
-            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
-            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
-            if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = del.min(ins).min(sub);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
+    strsim::levenshtein(a, b)
 }
 
 /// The Levenshtein distance when it is at most `max` (None otherwise),

@@ -58,6 +58,8 @@ fn check_file(src: &Path, name: &str) -> (CheckRun, PathBuf, tempfile::TempDir) 
         },
         excludes: Default::default(),
         settings: Settings::default(),
+        discover_settings: None,
+        overlay: None,
     };
     let result = run(&options, &Env::new(vars, project));
     (result, root, tmp)

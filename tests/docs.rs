@@ -92,6 +92,34 @@ fn docs_have_required_structure() {
                 rule.name
             ));
         }
+        // `## Fix safety` (between `## How to fix` and `## References`)
+        // says whether the fix is safe or unsafe and what npm does after it
+        let safety = rule.docs.find("\n## Fix safety\n");
+        let order = |h: &str| rule.docs.find(&format!("\n{h}\n"));
+        match (rule.fix != FixAvailability::None, safety) {
+            (true, None) => {
+                problems.push(format!("{}: fixable rule needs `## Fix safety`", rule.name))
+            }
+            (false, Some(_)) => {
+                problems.push(format!("{}: `## Fix safety` without a fix", rule.name))
+            }
+            (true, Some(p)) => {
+                if !(order("## How to fix") < Some(p) && Some(p) < order("## References")) {
+                    problems.push(format!(
+                        "{}: `## Fix safety` goes between `## How to fix` and `## References`",
+                        rule.name
+                    ));
+                }
+                let text = &rule.docs[p..];
+                if !(text.contains("Safe") || text.contains("safe")) {
+                    problems.push(format!(
+                        "{}: `## Fix safety` must say safe or unsafe",
+                        rule.name
+                    ));
+                }
+            }
+            (false, None) => {}
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -249,6 +277,8 @@ fn run_example(rule: &Rule, ex: &Example) -> usize {
         },
         settings,
         excludes: Default::default(),
+        discover_settings: None,
+        overlay: None,
     };
     let result = run(&options, &Env::new(vars, project));
     result

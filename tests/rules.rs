@@ -52,6 +52,8 @@ fn run_case(rule: &str, case_dir: &Path) -> Result<(String, usize), String> {
         },
         settings,
         excludes: Default::default(),
+        discover_settings: None,
+        overlay: None,
     };
     let result = run(&options, &env);
     let count = result.diagnostics.iter().filter(|d| d.rule == rule).count();

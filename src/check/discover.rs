@@ -93,6 +93,17 @@ pub fn plan(options: &CheckOptions, env: &Env, errors: &mut InputErrors) -> Plan
         } else {
             env.cwd().join(input)
         };
+        // text given in memory (`--stdin-filename`) is checked as that file,
+        // whether or not it exists on disk
+        if options
+            .overlay
+            .as_ref()
+            .is_some_and(|o| o.contains_key(&path))
+            && !path.is_dir()
+        {
+            add_file(&path, true, &mut plan);
+            continue;
+        }
         let Ok(meta) = std::fs::metadata(&path) else {
             errors
                 .messages

@@ -17,7 +17,7 @@ use context::{Context, NpmrcDoc, Project, Role};
 use diagnostic::Diagnostic;
 use rayon::prelude::*;
 use settings::Settings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,9 +35,17 @@ pub struct CheckOptions {
     /// Also report findings in the user, global and builtin files.
     pub all_layers: bool,
     pub load: LoadOptions,
+    /// The settings for every checked file, unless `discover_settings`.
     pub settings: Settings,
     /// `--exclude` and the settings' `exclude`, compiled.
     pub excludes: discover::Excludes,
+    /// Look up the settings per checked folder: the nearest
+    /// `.npmrc-doctor.json` at or above it (with what it extends), then
+    /// these command-line adjustments; without a file, the defaults.
+    pub discover_settings: Option<settings::Overrides>,
+    /// Texts that replace the files on disk at these paths (the fixer's
+    /// unsaved state); every reader of the run sees them.
+    pub overlay: Option<Arc<BTreeMap<PathBuf, String>>>,
 }
 
 /// The result of a check run.
@@ -55,8 +63,15 @@ pub struct CheckRun {
     /// Inputs that could not be read (files checked or config files npm
     /// loads): the run exits 2.
     pub unreadable: usize,
+    /// Checked files npm reads (as a config layer or a manifest): the
+    /// files `--fix` may write. User, global and builtin files are here
+    /// only with `--all-layers`.
+    pub npm_reads: BTreeSet<PathBuf>,
     /// The package manager detected for each checked directory.
     pub package_managers: BTreeMap<PathBuf, crate::project::Detected>,
+    /// A settings file found for a checked folder could not be used (the
+    /// folder was not checked; the message is in `errors`).
+    pub settings_failed: bool,
     /// Line indexes of [`CheckRun::sources`], built on first use.
     line_indexes: std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<LineIndex>>>,
 }
@@ -73,6 +88,8 @@ impl CheckRun {
         self.errors.extend(part.errors);
         self.unreadable += part.unreadable;
         self.missing_inputs += part.missing_inputs;
+        self.npm_reads.extend(part.npm_reads);
+        self.settings_failed |= part.settings_failed;
         for (dir, pm) in part.package_managers {
             self.package_managers.entry(dir).or_insert(pm);
         }
@@ -107,6 +124,13 @@ impl CheckRun {
 pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     let mut run = CheckRun::default();
     let mut options = options.clone();
+    if let Some(overlay) = &options.overlay {
+        let cache = crate::config::load::LoadCache::new();
+        for (path, text) in overlay.iter() {
+            cache.seed(path, text);
+        }
+        options.load.cache = Some(cache);
+    }
     if options.load.cache.is_none() {
         options.load.cache = Some(crate::config::load::LoadCache::new());
     }
@@ -114,33 +138,82 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
     let plan = discover::plan(&options, env, &mut input_errors);
     run.errors.append(&mut input_errors.messages);
     run.missing_inputs = input_errors.missing;
-    let overrides = match settings::CompiledOverrides::new(&options.settings, env.cwd()) {
-        Ok(o) => o,
-        Err(e) => {
-            run.errors.push(e);
-            settings::CompiledOverrides::default()
-        }
+    let compile = |s: &Settings, errors: &mut Vec<String>| {
+        Arc::new(
+            settings::CompiledOverrides::new(s, env.cwd()).unwrap_or_else(|e| {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+                settings::CompiledOverrides::default()
+            }),
+        )
     };
+    let base_overrides = compile(&options.settings, &mut run.errors);
+    let base_settings = Arc::new(options.settings.clone());
+    // each directory's settings (its nearest settings file with
+    // `discover_settings`), looked up once per file before the parallel run
+    type Resolved = Result<(Arc<Settings>, Arc<settings::CompiledOverrides>), String>;
+    let mut found: BTreeMap<Option<PathBuf>, Resolved> = BTreeMap::new();
+    let mut plan_items = Vec::new();
+    for (dir, files) in plan {
+        let resolved = match &options.discover_settings {
+            None => (base_settings.clone(), base_overrides.clone()),
+            Some(adjust) => {
+                let file = Settings::find(&dir);
+                let r = match found.get(&file) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = (|| {
+                            let mut s = match &file {
+                                Some(f) => Settings::read(f)?,
+                                None => Settings::default(),
+                            };
+                            adjust.apply(&mut s)?;
+                            Ok(s)
+                        })()
+                        .map(|s: Settings| {
+                            let o = compile(&s, &mut run.errors);
+                            (Arc::new(s), o)
+                        });
+                        found.insert(file.clone(), r.clone());
+                        r
+                    }
+                };
+                match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        if !run.errors.contains(&e) {
+                            run.errors.push(e);
+                        }
+                        run.settings_failed = true;
+                        continue;
+                    }
+                }
+            }
+        };
+        plan_items.push((dir, files, resolved.0, resolved.1));
+    }
     let index = crate::project::PublishIndex::with_base(env.cwd());
     // directories are checked in parallel (work stealing over the
     // available cores); each result is merged in plan order, so the
     // output is the same as one thread's
     let git = crate::project::git::GitIndex::new();
-    let ctx = RunContext {
-        index: &index,
-        git: &git,
-        overrides: &overrides,
+    let one = |(dir, files, settings, overrides): &(
+        PathBuf,
+        discover::DirFiles,
+        Arc<Settings>,
+        Arc<settings::CompiledOverrides>,
+    )| {
+        let ctx = RunContext {
+            index: &index,
+            git: &git,
+            overrides,
+        };
+        let mut part = CheckRun::default();
+        check_dir(dir, files, &options, settings, env, &ctx, &mut part);
+        part
     };
-    let plan: Vec<(PathBuf, discover::DirFiles)> = plan.into_iter().collect();
-    let work = || -> Vec<CheckRun> {
-        plan.par_iter()
-            .map(|(dir, files)| {
-                let mut part = CheckRun::default();
-                check_dir(dir, files, &options, env, &ctx, &mut part);
-                part
-            })
-            .collect()
-    };
+    let work = || -> Vec<CheckRun> { plan_items.par_iter().map(one).collect() };
     // the workers parse deeply nested JSON recursively (npm reads it), so
     // they get the same large stack as the main thread (only the pages
     // used are committed); without a pool, the work runs on this thread
@@ -149,14 +222,7 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
         .build()
     {
         Ok(pool) => pool.install(work),
-        Err(_) => plan
-            .iter()
-            .map(|(dir, files)| {
-                let mut part = CheckRun::default();
-                check_dir(dir, files, &options, env, &ctx, &mut part);
-                part
-            })
-            .collect(),
+        Err(_) => plan_items.iter().map(one).collect(),
     };
     for part in results {
         run.merge(part);
@@ -178,6 +244,7 @@ fn check_dir(
     dir: &Path,
     files: &discover::DirFiles,
     options: &CheckOptions,
+    settings: &Settings,
     env: &Env,
     rc: &RunContext<'_>,
     run: &mut CheckRun,
@@ -192,7 +259,15 @@ fn check_dir(
     let mut npmrc = Vec::new();
     for path in &files.npmrc {
         let role = role_of(path, dir, config.as_ref());
-        match NpmrcDoc::read(path.clone(), role) {
+        let read = match options.overlay.as_ref().and_then(|o| o.get(path)) {
+            Some(text) => Ok(NpmrcDoc::from_text(
+                path.clone(),
+                role,
+                Arc::new(crate::config::load::config_file_text(text)),
+            )),
+            None => NpmrcDoc::read(path.clone(), role),
+        };
+        match read {
             Ok(doc) => npmrc.push(doc),
             Err(code) => {
                 run.unreadable += 1;
@@ -237,7 +312,11 @@ fn check_dir(
     }
     let mut manifests = Vec::new();
     for path in &files.manifests {
-        match Manifest::read(path.clone()) {
+        let read = match options.overlay.as_ref().and_then(|o| o.get(path)) {
+            Some(text) => Ok(Manifest::from_bytes(path.clone(), text.as_bytes())),
+            None => Manifest::read(path.clone()),
+        };
+        match read {
             Ok(m) => {
                 // npm reads any depth; past ours nothing can be said
                 let depth = crate::manifest::json::nesting_depth(&m.text);
@@ -259,6 +338,18 @@ fn check_dir(
         }
     }
     run.files_checked += npmrc.len() + manifests.len();
+    for doc in &npmrc {
+        let readable = match doc.role {
+            Role::Layer(Layer::Project) => true,
+            Role::Layer(_) => options.all_layers,
+            _ => false,
+        };
+        if readable {
+            run.npm_reads.insert(doc.path.clone());
+        }
+    }
+    run.npm_reads
+        .extend(manifests.iter().map(|m| m.path.clone()));
     let intents = manifests.iter().map(|m| index.publish_intent(m)).collect();
     let project = Project {
         dir: dir.to_path_buf(),
@@ -287,32 +378,43 @@ fn check_dir(
         .iter()
         .map(|m| (m.path.clone(), suppress::package_json_disabled(m)))
         .collect();
+    // a rule switched off still runs when a suppression comment names it
+    // (or names none) and unused-suppression reports comments that
+    // suppress nothing: its findings only mark the comments used
+    let unused_rule = &rules::unused_suppression::RULE;
+    let audit = settings.severity(unused_rule).is_some();
+    let named = |rule: &rules::Rule| {
+        suppressions.iter().any(|(_, s)| {
+            s.comments
+                .iter()
+                .any(|c| c.rules.is_empty() || c.rules.iter().any(|r| r == rule.name))
+        })
+    };
     for rule in rules::ALL {
-        let base_severity = options.settings.severity(rule);
-        if base_severity.is_none() && options.settings.overrides.is_empty() {
+        let base_severity = settings.severity(rule);
+        if base_severity.is_none() && settings.overrides.is_empty() && !(audit && named(rule)) {
             continue;
         }
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
         for mut d in found {
             let severity = match rc.overrides.level(rule.name, &d.primary.location.file) {
-                Some(settings::Level::Off) => continue,
-                Some(settings::Level::On(s)) => s,
-                None => match base_severity {
-                    Some(s) => s,
-                    None => continue,
-                },
+                Some(settings::Level::Off) => None,
+                Some(settings::Level::On(s)) => Some(s),
+                None => base_severity,
             };
             if package_json_suppressions.iter().any(|(p, rules)| {
                 *p == d.primary.location.file && rules.iter().any(|r| r == rule.name)
             }) {
                 continue;
             }
-            d.severity = if d.lowered {
-                severity.lowered()
-            } else {
-                severity
-            };
+            if let Some(severity) = severity {
+                d.severity = if d.lowered {
+                    severity.lowered()
+                } else {
+                    severity
+                };
+            }
             sanitize(&mut d);
             let file = &d.primary.location.file;
             if !cx.is_checked(file) {
@@ -329,7 +431,24 @@ fn check_dir(
                     continue;
                 }
             }
-            run.diagnostics.push(d);
+            if severity.is_some() {
+                run.diagnostics.push(d);
+            }
+        }
+    }
+    // suppression comments that did nothing, now that every rule ran
+    if let Some(severity) = settings.severity(unused_rule) {
+        for (path, s) in &suppressions {
+            let Some(doc) = cx.npmrc_doc(path) else {
+                continue;
+            };
+            for u in s.unused() {
+                if let Some(mut d) = rules::unused_suppression::diagnostic(doc, &u) {
+                    d.severity = severity;
+                    sanitize(&mut d);
+                    run.diagnostics.push(d);
+                }
+            }
         }
     }
     for doc in &project.npmrc {

@@ -35,6 +35,18 @@ pub enum Command {
     /// Explain which registry, URL and credential npm uses for a package
     /// (and why a request fails).
     Why(why_cmd::WhyArgs),
+    /// Print a shell completion script (`npmrc-doctor completions bash > …`).
+    Completions {
+        /// bash, elvish, fish, powershell or zsh.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff): `npmrc-doctor man > npmrc-doctor.1`, or a
+    /// command's: `npmrc-doctor man check > npmrc-doctor-check.1`.
+    Man {
+        /// The command (check, config, rules, why, completions).
+        command: Option<String>,
+    },
 }
 
 /// Options shared by the commands that load npm's config.
@@ -108,6 +120,31 @@ pub fn main(args: Vec<OsString>, env: &Env) -> ExitCode {
         Command::Config(args) => config_cmd::run(args, &env, &mut out),
         Command::Rules(args) => rules_cmd::run(args, &mut out),
         Command::Why(args) => why_cmd::run(args, &env, &mut out),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "npmrc-doctor", &mut out);
+            0
+        }
+        Command::Man { command } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let man = match command {
+                Some(name) => {
+                    let Some(sub) = cmd.find_subcommand(name).cloned() else {
+                        output::error(&format!("no command `{name}`"));
+                        return ExitCode::from(EXIT_USAGE);
+                    };
+                    clap_mangen::Man::new(sub).title(format!("npmrc-doctor-{name}"))
+                }
+                None => clap_mangen::Man::new(cmd),
+            };
+            match man.render(&mut out) {
+                Ok(()) => 0,
+                Err(e) => {
+                    output::error(&format!("cannot write the man page: {e}"));
+                    EXIT_USAGE
+                }
+            }
+        }
     };
     ExitCode::from(code)
 }

@@ -86,7 +86,62 @@ pub fn raw(text: &str, to_stderr: bool) {
 }
 
 /// Whether stdout should get colours.
+/// `--color`: when to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `FORCE_COLOR`
+    /// forces it.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether stdout should get colours: `--color always|never` decide;
+/// otherwise `NO_COLOR` (non-empty) turns it off, `FORCE_COLOR` (non-empty,
+/// not `0` or `false`) on, `TERM=dumb` off, and else a terminal decides.
+#[must_use]
+pub fn color_enabled(choice: ColorChoice, env: &crate::env::Env) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let set = |name: &str| env.var(name).filter(|v| !v.is_empty());
+            if set("NO_COLOR").is_some() {
+                return false;
+            }
+            if set("FORCE_COLOR").is_some_and(|v| v != "0" && v != "false") {
+                return true;
+            }
+            if env.var("TERM") == Some("dumb") {
+                return false;
+            }
+            std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Whether stdout should get colours (`--color auto`).
 #[must_use]
 pub fn use_color(env: &crate::env::Env) -> bool {
-    env.var("NO_COLOR").is_none_or(str::is_empty) && std::io::stdout().is_terminal()
+    color_enabled(ColorChoice::Auto, env)
+}
+
+/// The width to wrap text at: the terminal's (`terminal_size`), else
+/// `COLUMNS`; None (no wrapping: output to a pipe or file stays stable
+/// and greppable) when neither is known.
+#[must_use]
+pub fn width(env: &crate::env::Env) -> Option<usize> {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(std::io::stdout()) {
+        return Some(usize::from(w).max(40));
+    }
+    env.var("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .map(|w| w.max(40))
+}
+
+/// Prints a status line (not a result) on stderr.
+pub fn status(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{message}");
 }

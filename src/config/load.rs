@@ -98,6 +98,16 @@ impl LoadCache {
     pub fn new() -> Arc<LoadCache> {
         Arc::new(LoadCache::default())
     }
+
+    /// Makes the loader see `text` as the contents of `path` (the fixer's
+    /// in-memory state of a file it has not written yet).
+    pub fn seed(&self, path: &Path, text: &str) {
+        let text = config_file_text(text);
+        let decoded = decode(&text.text);
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(path.to_path_buf(), Ok((Arc::new(text), Arc::new(decoded))));
+        }
+    }
 }
 
 /// Reads and decodes a config file, through the cache when there is one.
@@ -971,6 +981,29 @@ pub fn unknown_key_warning(layer: Layer, key: &str) -> Option<String> {
 /// node's error code (`ENOENT`, `EISDIR`, `ELOOP`, `EACCES`, …).
 pub fn read_config_file(path: &Path) -> Result<FileText, String> {
     let bytes = crate::fsread::read_input(path).map_err(|e| e.describe())?;
+    let mut notes = file_notes(&bytes);
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            notes.push("is not valid UTF-8; npm replaces invalid bytes with U+FFFD".to_string());
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    Ok(FileText { text, notes })
+}
+
+/// A config file's text as [`read_config_file`] returns it, from text in
+/// memory.
+#[must_use]
+pub fn config_file_text(text: &str) -> FileText {
+    FileText {
+        text: text.to_string(),
+        notes: file_notes(text.as_bytes()),
+    }
+}
+
+/// Notes about a config file's bytes: BOM, UTF-16, NUL bytes.
+fn file_notes(bytes: &[u8]) -> Vec<String> {
     let mut notes = Vec::new();
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         notes.push("starts with a UTF-8 byte-order mark (BOM)".to_string());
@@ -981,14 +1014,7 @@ pub fn read_config_file(path: &Path) -> Result<FileText, String> {
     if bytes.contains(&0) {
         notes.push("contains NUL bytes".to_string());
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            notes.push("is not valid UTF-8; npm replaces invalid bytes with U+FFFD".to_string());
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
-    Ok(FileText { text, notes })
+    notes
 }
 
 fn file_exists(p: &Path) -> bool {

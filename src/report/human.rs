@@ -23,6 +23,8 @@ pub(crate) struct Report {
     pub(crate) source: NamedSource<Snippet>,
     pub(crate) labels: Vec<LabeledSpan>,
     pub(crate) related: Vec<Report>,
+    /// The rule's documentation page, shown after the rule name.
+    pub(crate) url: Option<String>,
 }
 
 /// A (masked) source text with an index of its line starts, shared by
@@ -177,6 +179,12 @@ impl miette::Diagnostic for Report {
         Some(self.severity)
     }
 
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help
             .as_ref()
@@ -295,6 +303,7 @@ fn report(run: &CheckRun, sources: &mut Sources, d: &Diagnostic, cwd: &Path) -> 
                 )],
                 source,
                 related: Vec::new(),
+                url: None,
             }
         })
         .collect();
@@ -306,6 +315,7 @@ fn report(run: &CheckRun, sources: &mut Sources, d: &Diagnostic, cwd: &Path) -> 
         source,
         labels,
         related,
+        url: Some(super::ci::rule_doc_url(d.rule)),
     }
 }
 
@@ -313,25 +323,51 @@ fn report(run: &CheckRun, sources: &mut Sources, d: &Diagnostic, cwd: &Path) -> 
 /// stay copy-pasteable), unicode, colour only when asked.
 #[must_use]
 pub fn handler(color: bool) -> GraphicalReportHandler {
+    handler_with_width(color, None)
+}
+
+/// [`handler`] for a terminal `width` columns wide: messages, help and
+/// notes wrap at that width, never inside a word (a URL or key stays
+/// whole). Without a width nothing wraps.
+#[must_use]
+pub fn handler_with_width(color: bool, width: Option<usize>) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(width.unwrap_or(100))
         .with_links(false)
-        .with_wrap_lines(false)
+        .with_wrap_lines(width.is_some())
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_show_related_as_nested(true)
         .without_syntax_highlighting()
 }
 
-/// Writes every diagnostic, then a summary line.
+/// Writes every diagnostic, then a summary line (100 columns wide).
 ///
 /// # Errors
 /// Write errors.
 pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let handler = handler(color);
+    write_with_width(run, cwd, color, None, out)
+}
+
+/// Writes every diagnostic, a blank line after each, then a summary line,
+/// wrapped at `width` columns when given.
+///
+/// # Errors
+/// Write errors.
+pub fn write_with_width(
+    run: &CheckRun,
+    cwd: &Path,
+    color: bool,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let handler = handler_with_width(color, width);
     let mut sources = Sources::new();
     for d in &run.diagnostics {
         let r = report(run, &mut sources, d, cwd);
@@ -344,7 +380,8 @@ pub fn write(run: &CheckRun, cwd: &Path, color: bool, out: &mut dyn Write) -> st
                 d.rule
             );
         }
-        write!(out, "{s}")?;
+        writeln!(out, "{}", s.trim_end_matches('\n'))?;
+        writeln!(out)?;
     }
     for e in &run.errors {
         writeln!(out, "error: {e}")?;

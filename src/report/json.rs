@@ -37,7 +37,9 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
                 "end_column": end_column,
                 "help": d.help,
                 "note": d.note,
+                "url": super::ci::rule_doc_url(d.rule),
                 "fixable": d.fix.is_some(),
+                "fix": fix_json(run, d, cwd),
             })
         })
         .collect();
@@ -58,6 +60,33 @@ pub fn write(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io::Result
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
+}
+
+/// `{"applicability","title","edits":[{"file","start","end","replacement"}]}`
+/// (byte offsets; secrets in replacements masked), or `null`.
+fn fix_json(run: &CheckRun, d: &Diagnostic, cwd: &Path) -> serde_json::Value {
+    let Some(fix) = &d.fix else {
+        return serde_json::Value::Null;
+    };
+    let edits: Vec<serde_json::Value> = crate::fix::masked_edits(d, &run.sources)
+        .into_iter()
+        .map(|e| {
+            json!({
+                "file": display_path(&e.file, cwd),
+                "start": e.span.start,
+                "end": e.span.end,
+                "replacement": e.replacement,
+            })
+        })
+        .collect();
+    json!({
+        "applicability": match fix.applicability {
+            crate::check::diagnostic::Applicability::Safe => "safe",
+            crate::check::diagnostic::Applicability::Unsafe => "unsafe",
+        },
+        "title": crate::util::printable(&fix.title),
+        "edits": edits,
+    })
 }
 
 /// GitHub Actions workflow commands; paths relative to the repository
@@ -85,7 +114,11 @@ pub fn write_github(run: &CheckRun, cwd: &Path, out: &mut dyn Write) -> std::io:
             "::{level} file={},{position},title=npmrc-doctor ({})::{}",
             escape_property(&file),
             d.rule,
-            escape_data(&d.message)
+            escape_data(&format!(
+                "{} ({})",
+                d.message,
+                super::ci::rule_doc_url(d.rule)
+            ))
         )?;
     }
     Ok(())

@@ -149,7 +149,49 @@ fn result<'a>(
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
     }
+    if let Some(fix) = &d.fix {
+        result["fixes"] = json!([fix_object(run, d, fix, root)]);
+    }
     result
+}
+
+/// SARIF `fix`: the edits as byte regions of each file (`byteOffset`,
+/// `byteLength`: exact, whatever the encoding) with the replacement text,
+/// secrets masked as in every other output.
+fn fix_object(
+    run: &CheckRun,
+    d: &crate::check::diagnostic::Diagnostic,
+    fix: &crate::check::diagnostic::Fix,
+    root: &Path,
+) -> Value {
+    let mut by_file: Vec<(std::path::PathBuf, Vec<Value>)> = Vec::new();
+    for e in crate::fix::masked_edits(d, &run.sources) {
+        let replacement = json!({
+            "deletedRegion": { "byteOffset": e.span.start, "byteLength": e.span.end - e.span.start },
+            "insertedContent": { "text": e.replacement },
+        });
+        match by_file.iter_mut().find(|(f, _)| *f == e.file) {
+            Some((_, list)) => list.push(replacement),
+            None => by_file.push((e.file.clone(), vec![replacement])),
+        }
+    }
+    let changes: Vec<Value> = by_file
+        .into_iter()
+        .map(|(file, replacements)| {
+            json!({
+                "artifactLocation": artifact_location(&ReportPath::new(&file, root)),
+                "replacements": replacements,
+            })
+        })
+        .collect();
+    let applicability = match fix.applicability {
+        crate::check::diagnostic::Applicability::Safe => "safe",
+        crate::check::diagnostic::Applicability::Unsafe => "unsafe",
+    };
+    json!({
+        "description": { "text": format!("{} ({applicability})", crate::util::printable(&fix.title)) },
+        "artifactChanges": changes,
+    })
 }
 
 /// The SARIF log of `run` as a JSON value.

@@ -59,6 +59,7 @@ pub mod tag_is_semver_range;
 pub mod tls_verification;
 pub mod top_level_auth;
 pub mod unknown_key;
+pub mod unused_suppression;
 pub mod version_rewritten;
 pub mod workspace_npmrc_ignored;
 pub mod yarn_ignores_npmrc;
@@ -202,6 +203,7 @@ pub static ALL: &[&Rule] = &[
     &tls_verification::RULE,
     &top_level_auth::RULE,
     &unknown_key::RULE,
+    &unused_suppression::RULE,
     &version_rewritten::RULE,
     &workspace_npmrc_ignored::RULE,
     &yarn_ignores_npmrc::RULE,

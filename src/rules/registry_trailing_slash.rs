@@ -82,7 +82,9 @@ fn diagnostic(reg: &RegistryValue, last_segment: &str) -> Diagnostic {
         "write the URL with a trailing slash: `{}/`",
         crate::rules::support_auth::safe_display(reg.text.trim_end())
     ));
-    if reg.editable {
+    // the end of the text is the end of the path only without a query,
+    // a fragment or an escape (`…/npm-group\#main` would get `#main/`)
+    if reg.editable && !reg.text.contains(['?', '#', '\\']) {
         d = d.fix(Fix {
             title: "add the trailing slash".into(),
             edits: vec![Edit {

@@ -440,18 +440,34 @@ pub fn is_unquoted(part: &Part) -> bool {
     part.quote == Quote::None
 }
 
-/// An edit deleting a whole line with its terminator (for the last line,
-/// the terminator before it).
+/// An edit deleting a whole line with one physical line terminator (its
+/// own; for the last line, the one before it). Blank lines around it stay:
+/// the lexer's terminator run (ini's `/[\r\n]+/`) may hold several.
 #[must_use]
 pub fn delete_line(doc: &NpmrcDoc, line: &Line) -> Edit {
-    let span = if line.terminator.is_empty() && line.index > 0 {
-        let prev_term_start = doc
-            .lines
-            .get(line.index - 1)
-            .map_or(line.span.start, |p| p.terminator.start);
-        prev_term_start..line.span.end
+    let text = doc.source();
+    let one_terminator = |at: usize| {
+        if text.get(at..).is_some_and(|t| t.starts_with("\r\n")) {
+            2
+        } else {
+            1
+        }
+    };
+    let span = if line.terminator.is_empty() {
+        match line.index.checked_sub(1).and_then(|i| doc.lines.get(i)) {
+            Some(prev) if !prev.terminator.is_empty() => {
+                let run = prev.terminator.clone();
+                let last = if run.len() >= 2 && text.get(run.end - 2..run.end) == Some("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                run.end - last..line.span.end
+            }
+            _ => line.span.clone(),
+        }
     } else {
-        line.span.start..line.terminator.end
+        line.span.start..line.span.end + one_terminator(line.terminator.start)
     };
     Edit {
         location: Location {

@@ -69,6 +69,7 @@ impl Ctx<'_> {
                 crate::report::human::Snippet::new(masked),
             ),
             related: Vec::new(),
+            url: None,
         };
         let mut out = String::new();
         self.handler.render_report(&mut out, &s).ok()?;
