@@ -1034,3 +1034,29 @@ fn sarif_carries_fixes() {
             .ends_with("(safe)")
     );
 }
+
+/// A folder the user names is a project, even when it sits in a folder
+/// that looks like test fixtures (the README's first command:
+/// `check fixtures/example`); `check .` at the repository root still treats
+/// it as a fixture (secret rules only).
+#[test]
+fn a_named_folder_is_a_project_even_under_fixtures() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.root.join("project/.git")).unwrap();
+    sb.write("project/fixtures/example/.npmrc", SLASHLESS);
+    sb.write("project/fixtures/example/package.json", PKG);
+    let named = sb
+        .cmd()
+        .args(["check", "fixtures/example", "--format", "concise"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&named.stdout);
+    assert!(out.contains("[registry-trailing-slash]"), "{out}");
+    let walked = sb
+        .cmd()
+        .args(["check", ".", "--format", "concise"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&walked.stdout);
+    assert!(!out.contains("[registry-trailing-slash]"), "{out}");
+}

@@ -193,7 +193,7 @@ pub fn run(options: &CheckOptions, env: &Env) -> CheckRun {
         };
         plan_items.push((dir, files, resolved.0, resolved.1));
     }
-    let index = crate::project::PublishIndex::with_base(env.cwd());
+    let index = crate::project::PublishIndex::with_roots(env.cwd(), &options.paths);
     // directories are checked in parallel (work stealing over the
     // available cores); each result is merged in plan order, so the
     // output is the same as one thread's

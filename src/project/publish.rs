@@ -138,6 +138,9 @@ pub struct PublishIndex {
     /// Where `check` runs: outside a git repository, fixture folders are
     /// looked for below it only.
     base: Option<PathBuf>,
+    /// Folders the user named (and `base`): a folder named on purpose is a
+    /// project, so fixture folders are looked for below it only.
+    roots: Vec<PathBuf>,
     /// workspace root → its member folders (None: not a workspace root).
     members: Mutex<HashMap<PathBuf, Option<Arc<HashSet<PathBuf>>>>>,
     /// folder → whether it holds `.git` (asked once per folder per run).
@@ -157,6 +160,24 @@ impl PublishIndex {
     pub fn with_base(base: &Path) -> PublishIndex {
         PublishIndex {
             base: Some(std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf())),
+            ..PublishIndex::default()
+        }
+    }
+
+    /// An index for a run in `base` over the folders the user named.
+    #[must_use]
+    pub fn with_roots(base: &Path, named: &[PathBuf]) -> PublishIndex {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let base = canon(base);
+        let mut roots: Vec<PathBuf> = named
+            .iter()
+            .map(|p| canon(&base.join(p)))
+            .filter(|p| p.is_dir())
+            .collect();
+        roots.push(base.clone());
+        PublishIndex {
+            base: Some(base),
+            roots,
             ..PublishIndex::default()
         }
     }
@@ -216,7 +237,15 @@ impl PublishIndex {
             }
         }
         let top_or_base = top.as_deref().or(self.base.as_deref());
-        if let Some(folder) = fixture_folder(dir, top_or_base) {
+        // the deepest folder the user named (or runs in) that holds `dir`
+        let anchor = self
+            .roots
+            .iter()
+            .filter(|r| dir.starts_with(r) && top_or_base.is_none_or(|t| r.starts_with(t)))
+            .max_by_key(|r| r.components().count())
+            .map(PathBuf::as_path)
+            .or(top_or_base);
+        if let Some(folder) = fixture_folder(dir, anchor) {
             return Err(folder);
         }
         Ok(Reach::ProjectRoot)
